@@ -1,0 +1,240 @@
+package arn
+
+import (
+	"strings"
+
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
+)
+
+// Limits of Lambda identifiers, from the Lambda API reference (CreateFunction,
+// CreateAlias, Invoke).
+const (
+	MaxFunctionNameLen = 64  // a function name is 1 to 64 characters
+	MaxAliasLen        = 128 // an alias name is 1 to 128 characters
+	MaxVersionLen      = 128 // a qualifier is at most 128 characters
+	Latest             = "$LATEST"
+)
+
+// Function is a Lambda function ARN, optionally qualified by a version or an
+// alias:
+//
+//	arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
+//
+// The zero value is not a valid ARN; build one with a composite literal, or
+// with ParseFunction or ParseFunctionName, and check it with Validate. A
+// Function is a plain value, safe to copy and to use concurrently.
+type Function struct {
+	Partition string // "" means: derived from Region with the SDK's partition table
+	Region    string
+	AccountID string
+	Name      string
+	Qualifier string // "" (unqualified), "$LATEST", a version ("7") or an alias ("live")
+}
+
+const functionKind = "function ARN"
+
+// ParseFunction parses a full Lambda function ARN, qualified or not, and
+// validates every field as Validate does. The parsed Partition is always set.
+// On success it does not allocate: the fields are substrings of s.
+func ParseFunction(s string) (Function, error) {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return Function{}, &ParseError{Kind: functionKind, Field: "prefix", Value: s, Reason: `must start with "arn:"`}
+	}
+	var f Function
+	var service string
+	f.Partition, rest, _ = strings.Cut(rest, ":")
+	service, rest, ok = strings.Cut(rest, ":")
+	if !ok || service != "lambda" {
+		return Function{}, &ParseError{Kind: functionKind, Field: "service", Value: service, Reason: `must be "lambda"`}
+	}
+	f.Region, rest, _ = strings.Cut(rest, ":")
+	f.AccountID, rest, ok = strings.Cut(rest, ":")
+	if !ok {
+		return Function{}, &ParseError{Kind: functionKind, Field: "resource", Reason: "missing"}
+	}
+	rest, ok = strings.CutPrefix(rest, "function:")
+	if !ok {
+		return Function{}, &ParseError{Kind: functionKind, Field: "resource", Value: rest, Reason: `must start with "function:"`}
+	}
+	f.Name, f.Qualifier, ok = strings.Cut(rest, ":")
+	if ok && f.Qualifier == "" {
+		return Function{}, &ParseError{Kind: functionKind, Field: "qualifier", Reason: "empty after \":\""}
+	}
+	if f.Partition == "" {
+		return Function{}, &ParseError{Kind: functionKind, Field: "partition", Reason: "missing"}
+	}
+	if err := f.validate(functionKind); err != nil {
+		return Function{}, err
+	}
+	return f, nil
+}
+
+// ParseFunctionName parses any of the forms Lambda's FunctionName parameter
+// accepts, each with an optional ":QUALIFIER":
+//
+//	my-function                                        (name)
+//	123456789012:function:my-function                  (partial ARN)
+//	arn:aws:lambda:us-west-2:123456789012:function:my-function (full ARN)
+//
+// Fields the input does not carry stay empty: a bare name gives only Name and
+// Qualifier, a partial ARN adds AccountID. Such a Function is not a full ARN;
+// use HasARN to tell, and fill in Region and AccountID before String.
+func ParseFunctionName(s string) (Function, error) {
+	if strings.HasPrefix(s, "arn:") {
+		return ParseFunction(s)
+	}
+	const kind = "function name"
+	var f Function
+	if acct, rest, ok := strings.Cut(s, ":function:"); ok {
+		if err := checkAccount(kind, acct); err != nil {
+			return Function{}, err
+		}
+		f.AccountID, s = acct, rest
+	}
+	var ok bool
+	f.Name, f.Qualifier, ok = strings.Cut(s, ":")
+	if ok && f.Qualifier == "" {
+		return Function{}, &ParseError{Kind: kind, Field: "qualifier", Reason: "empty after \":\""}
+	}
+	if err := checkName(kind, f.Name); err != nil {
+		return Function{}, err
+	}
+	if err := checkQualifier(kind, f.Qualifier); err != nil {
+		return Function{}, err
+	}
+	return f, nil
+}
+
+// FunctionFromARN converts the SDK's parsed ARN, validating it as
+// ParseFunction does.
+func FunctionFromARN(a awsarn.ARN) (Function, error) {
+	if a.Service != "lambda" {
+		return Function{}, &ParseError{Kind: functionKind, Field: "service", Value: a.Service, Reason: `must be "lambda"`}
+	}
+	return ParseFunction(a.String())
+}
+
+// ARN returns f as the SDK's arn.ARN, with the partition derived when empty.
+// It does not validate f.
+func (f Function) ARN() awsarn.ARN {
+	res := "function:" + f.Name
+	if f.Qualifier != "" {
+		res += ":" + f.Qualifier
+	}
+	return awsarn.ARN{Partition: partitionFor(f.Partition, f.Region), Service: "lambda", Region: f.Region, AccountID: f.AccountID, Resource: res}
+}
+
+// String returns arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER].
+// An empty Partition is derived from Region ("cn-north-1" gives "aws-cn";
+// "aws" when Region matches no partition). String does not validate: call
+// Validate first when the fields come from outside.
+func (f Function) String() string {
+	p := partitionFor(f.Partition, f.Region)
+	n := len("arn:") + len(p) + len(":lambda:") + len(f.Region) + 1 + len(f.AccountID) + len(":function:") + len(f.Name)
+	if f.Qualifier != "" {
+		n += 1 + len(f.Qualifier)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString("arn:")
+	b.WriteString(p)
+	b.WriteString(":lambda:")
+	b.WriteString(f.Region)
+	b.WriteByte(':')
+	b.WriteString(f.AccountID)
+	b.WriteString(":function:")
+	b.WriteString(f.Name)
+	if f.Qualifier != "" {
+		b.WriteByte(':')
+		b.WriteString(f.Qualifier)
+	}
+	return b.String()
+}
+
+// Validate reports, as a *ParseError matching ErrInvalid, the first field of
+// f that Lambda would reject: a partition not in the SDK's table, a region not
+// in that partition, an account ID that is not 12 digits, a name that is not
+// 1-64 of [a-zA-Z0-9-_], or a qualifier that is neither "$LATEST", a version
+// ([0-9]+), nor an alias (1-128 of [a-zA-Z0-9-_], not all digits).
+func (f Function) Validate() error { return f.validate(functionKind) }
+
+func (f Function) validate(kind string) error {
+	if err := checkPartitionRegion(kind, f.Partition, f.Region); err != nil {
+		return err
+	}
+	if err := checkAccount(kind, f.AccountID); err != nil {
+		return err
+	}
+	if err := checkName(kind, f.Name); err != nil {
+		return err
+	}
+	return checkQualifier(kind, f.Qualifier)
+}
+
+// HasARN reports whether f carries the Region and AccountID a full ARN needs
+// (ParseFunctionName leaves them empty for a bare name).
+func (f Function) HasARN() bool { return f.Region != "" && f.AccountID != "" }
+
+// WithAlias returns a copy of f qualified by the alias name. It does not
+// validate the alias; Validate does.
+func (f Function) WithAlias(alias string) Function { f.Qualifier = alias; return f }
+
+// WithVersion returns a copy of f qualified by a published version ("7") or
+// "$LATEST". It does not validate the version; Validate does.
+func (f Function) WithVersion(version string) Function { f.Qualifier = version; return f }
+
+// Unqualified returns a copy of f without its qualifier.
+func (f Function) Unqualified() Function { f.Qualifier = ""; return f }
+
+// IsAlias reports whether the qualifier is an alias: non-empty, not
+// "$LATEST", and not all digits.
+func (f Function) IsAlias() bool {
+	return f.Qualifier != "" && f.Qualifier != Latest && !allDigits(f.Qualifier)
+}
+
+// IsVersion reports whether the qualifier names a version: "$LATEST" or a
+// published version number.
+func (f Function) IsVersion() bool {
+	return f.Qualifier == Latest || f.Qualifier != "" && allDigits(f.Qualifier)
+}
+
+func checkName(kind, name string) error {
+	if name == "" {
+		return &ParseError{Kind: kind, Field: "name", Reason: "missing"}
+	}
+	if len(name) > MaxFunctionNameLen {
+		return &ParseError{Kind: kind, Field: "name", Value: name, Reason: "longer than 64 characters"}
+	}
+	if !allNameChars(name) {
+		return &ParseError{Kind: kind, Field: "name", Value: name, Reason: "may contain only a-z, A-Z, 0-9, - and _"}
+	}
+	return nil
+}
+
+func checkQualifier(kind, q string) error {
+	switch {
+	case q == "" || q == Latest:
+		return nil
+	case allDigits(q):
+		if len(q) > MaxVersionLen {
+			return &ParseError{Kind: kind, Field: "qualifier", Value: q, Reason: "version longer than 128 characters"}
+		}
+		return nil
+	case len(q) > MaxAliasLen:
+		return &ParseError{Kind: kind, Field: "qualifier", Value: q, Reason: "alias longer than 128 characters"}
+	case !allNameChars(q):
+		return &ParseError{Kind: kind, Field: "qualifier", Value: q, Reason: `must be "$LATEST", a version, or an alias of a-z, A-Z, 0-9, - and _`}
+	}
+	return nil
+}
+
+// allNameChars reports whether s is made of [a-zA-Z0-9-_] only.
+func allNameChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isWord(c) && c != '-' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,225 @@
+package arn_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awskit/awskit/arn"
+)
+
+var validFunctions = []struct {
+	name string
+	in   string
+	want arn.Function
+}{
+	{"unqualified", "arn:aws:lambda:us-west-2:123456789012:function:my-function",
+		arn.Function{Partition: "aws", Region: "us-west-2", AccountID: "123456789012", Name: "my-function"}},
+	{"alias", "arn:aws:lambda:us-east-1:123456789012:function:f:live",
+		arn.Function{Partition: "aws", Region: "us-east-1", AccountID: "123456789012", Name: "f", Qualifier: "live"}},
+	{"version", "arn:aws:lambda:us-east-1:123456789012:function:f:7",
+		arn.Function{Partition: "aws", Region: "us-east-1", AccountID: "123456789012", Name: "f", Qualifier: "7"}},
+	{"latest", "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST",
+		arn.Function{Partition: "aws", Region: "us-east-1", AccountID: "123456789012", Name: "f", Qualifier: "$LATEST"}},
+	{"china partition", "arn:aws-cn:lambda:cn-north-1:123456789012:function:f",
+		arn.Function{Partition: "aws-cn", Region: "cn-north-1", AccountID: "123456789012", Name: "f"}},
+	{"govcloud partition", "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f",
+		arn.Function{Partition: "aws-us-gov", Region: "us-gov-west-1", AccountID: "123456789012", Name: "f"}},
+	{"iso partition", "arn:aws-iso:lambda:us-iso-east-1:123456789012:function:f",
+		arn.Function{Partition: "aws-iso", Region: "us-iso-east-1", AccountID: "123456789012", Name: "f"}},
+	{"iso-b partition", "arn:aws-iso-b:lambda:us-isob-east-1:123456789012:function:f",
+		arn.Function{Partition: "aws-iso-b", Region: "us-isob-east-1", AccountID: "123456789012", Name: "f"}},
+	{"iso-e partition", "arn:aws-iso-e:lambda:eu-isoe-west-1:123456789012:function:f",
+		arn.Function{Partition: "aws-iso-e", Region: "eu-isoe-west-1", AccountID: "123456789012", Name: "f"}},
+	{"iso-f partition", "arn:aws-iso-f:lambda:us-isof-south-1:123456789012:function:f",
+		arn.Function{Partition: "aws-iso-f", Region: "us-isof-south-1", AccountID: "123456789012", Name: "f"}},
+	{"eusc partition", "arn:aws-eusc:lambda:eusc-de-east-1:123456789012:function:f",
+		arn.Function{Partition: "aws-eusc", Region: "eusc-de-east-1", AccountID: "123456789012", Name: "f"}},
+	{"future region by pattern", "arn:aws:lambda:mx-central-9:123456789012:function:f",
+		arn.Function{Partition: "aws", Region: "mx-central-9", AccountID: "123456789012", Name: "f"}},
+	{"two-digit region number (SDK pattern, wider than Lambda's)", "arn:aws:lambda:ap-southeast-10:123456789012:function:f",
+		arn.Function{Partition: "aws", Region: "ap-southeast-10", AccountID: "123456789012", Name: "f"}},
+	{"name of 64 characters", "arn:aws:lambda:eu-west-1:123456789012:function:" + strings.Repeat("a", 64),
+		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: strings.Repeat("a", 64)}},
+	{"name with dash underscore digits", "arn:aws:lambda:eu-west-1:123456789012:function:My_Func-2",
+		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "My_Func-2"}},
+	{"all-digit name", "arn:aws:lambda:eu-west-1:123456789012:function:12345",
+		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "12345"}},
+	{"alias of 128 characters", "arn:aws:lambda:eu-west-1:123456789012:function:f:" + strings.Repeat("b", 128),
+		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "f", Qualifier: strings.Repeat("b", 128)}},
+	{"alias with digits and letters", "arn:aws:lambda:eu-west-1:123456789012:function:f:v2",
+		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "f", Qualifier: "v2"}},
+	{"alias starting with digit", "arn:aws:lambda:eu-west-1:123456789012:function:f:1a",
+		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "f", Qualifier: "1a"}},
+	{"alias with dash", "arn:aws:lambda:eu-west-1:123456789012:function:f:blue-green",
+		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "f", Qualifier: "blue-green"}},
+	{"version zero-padded", "arn:aws:lambda:eu-west-1:123456789012:function:f:007",
+		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "f", Qualifier: "007"}},
+	{"account of zeros", "arn:aws:lambda:il-central-1:000000000000:function:f",
+		arn.Function{Partition: "aws", Region: "il-central-1", AccountID: "000000000000", Name: "f"}},
+}
+
+var invalidFunctions = []struct {
+	name  string
+	in    string
+	field string
+}{
+	{"empty", "", "prefix"},
+	{"no arn prefix", "aws:lambda:us-east-1:123456789012:function:f", "prefix"},
+	{"uppercase prefix", "ARN:aws:lambda:us-east-1:123456789012:function:f", "prefix"},
+	{"all sections empty", "arn:::::", "service"},
+	{"missing partition", "arn::lambda:us-east-1:123456789012:function:f", "partition"},
+	{"unknown partition", "arn:aws-moon:lambda:us-east-1:123456789012:function:f", "partition"},
+	{"wrong service", "arn:aws:kms:us-east-1:123456789012:function:f", "service"},
+	{"region of another partition", "arn:aws:lambda:cn-north-1:123456789012:function:f", "region"},
+	{"govcloud region in aws", "arn:aws:lambda:us-gov-west-1:123456789012:function:f", "region"},
+	{"empty region", "arn:aws:lambda::123456789012:function:f", "region"},
+	{"region without number", "arn:aws:lambda:us-east:123456789012:function:f", "region"},
+	{"pseudo region aws-global", "arn:aws:lambda:aws-global:123456789012:function:f", "region"},
+	{"unknown region prefix", "arn:aws:lambda:xx-east-1:123456789012:function:f", "region"},
+	{"five-digit account", "arn:aws:lambda:us-east-1:12345:function:f", "account"},
+	{"13-digit account", "arn:aws:lambda:us-east-1:1234567890123:function:f", "account"},
+	{"account with letters", "arn:aws:lambda:us-east-1:12345678901a:function:f", "account"},
+	{"missing resource", "arn:aws:lambda:us-east-1:123456789012", "resource"},
+	{"resource not function", "arn:aws:lambda:us-east-1:123456789012:layer:f", "resource"},
+	{"function slash form", "arn:aws:lambda:us-east-1:123456789012:function/f", "resource"},
+	{"empty name", "arn:aws:lambda:us-east-1:123456789012:function:", "name"},
+	{"name of 65 characters", "arn:aws:lambda:us-east-1:123456789012:function:" + strings.Repeat("a", 65), "name"},
+	{"name with dot", "arn:aws:lambda:us-east-1:123456789012:function:my.func", "name"},
+	{"name with space", "arn:aws:lambda:us-east-1:123456789012:function:my func", "name"},
+	{"empty qualifier", "arn:aws:lambda:us-east-1:123456789012:function:f:", "qualifier"},
+	{"latest is case-sensitive", "arn:aws:lambda:us-east-1:123456789012:function:f:$latest", "qualifier"},
+	{"alias of 129 characters", "arn:aws:lambda:us-east-1:123456789012:function:f:" + strings.Repeat("b", 129), "qualifier"},
+	{"qualifier with colon", "arn:aws:lambda:us-east-1:123456789012:function:f:live:extra", "qualifier"},
+	{"qualifier with dollar", "arn:aws:lambda:us-east-1:123456789012:function:f:$LIVE", "qualifier"},
+	{"non-ASCII name", "arn:aws:lambda:us-east-1:123456789012:function:fünf", "name"},
+}
+
+func TestParseFunction(t *testing.T) {
+	require.GreaterOrEqual(t, len(validFunctions), 20)
+	for _, tc := range validFunctions {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := arn.ParseFunction(tc.in)
+			require.NoError(t, err, "ParseFunction(%q)", tc.in)
+			assert.Equal(t, tc.want, got, "ParseFunction(%q)", tc.in)
+			assert.Equal(t, tc.in, got.String(), "ParseFunction(%q).String()", tc.in)
+			assert.NoError(t, got.Validate())
+		})
+	}
+}
+
+func TestParseFunctionInvalid(t *testing.T) {
+	require.GreaterOrEqual(t, len(invalidFunctions), 20)
+	for _, tc := range invalidFunctions {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := arn.ParseFunction(tc.in)
+			require.Error(t, err, "ParseFunction(%q) = %+v, want error", tc.in, got)
+			assert.ErrorIs(t, err, arn.ErrInvalid)
+			var pe *arn.ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.field, pe.Field, "ParseFunction(%q) failed field: %v", tc.in, err)
+			assert.Equal(t, arn.Function{}, got)
+			assert.True(t, strings.HasPrefix(err.Error(), "arn: invalid function ARN: "), err.Error())
+		})
+	}
+}
+
+func TestFunctionStringDerivesPartition(t *testing.T) {
+	tests := []struct{ region, want string }{
+		{"us-east-1", "arn:aws:lambda:us-east-1:123456789012:function:f"},
+		{"cn-north-1", "arn:aws-cn:lambda:cn-north-1:123456789012:function:f"},
+		{"cn-northwest-1", "arn:aws-cn:lambda:cn-northwest-1:123456789012:function:f"},
+		{"us-gov-west-1", "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f"},
+		{"us-iso-east-1", "arn:aws-iso:lambda:us-iso-east-1:123456789012:function:f"},
+		{"eusc-de-east-1", "arn:aws-eusc:lambda:eusc-de-east-1:123456789012:function:f"},
+	}
+	for _, tc := range tests {
+		f := arn.Function{Region: tc.region, AccountID: "123456789012", Name: "f"}
+		assert.Equal(t, tc.want, f.String(), "Function{Region: %q}.String()", tc.region)
+		require.NoError(t, f.Validate())
+		g, err := arn.ParseFunction(f.String())
+		require.NoError(t, err)
+		assert.Equal(t, f.Region, g.Region)
+	}
+}
+
+func TestFunctionQualifiers(t *testing.T) {
+	f := arn.Function{Region: "us-east-1", AccountID: "123456789012", Name: "orders"}
+	tests := []struct {
+		f                   arn.Function
+		alias, version, err bool
+	}{
+		{f, false, false, false},
+		{f.WithAlias("live"), true, false, false},
+		{f.WithVersion("12"), false, true, false},
+		{f.WithVersion(arn.Latest), false, true, false},
+		{f.WithAlias("bad alias"), true, false, true},
+		{f.WithAlias("live").Unqualified(), false, false, false},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.alias, tc.f.IsAlias(), "%v.IsAlias()", tc.f)
+		assert.Equal(t, tc.version, tc.f.IsVersion(), "%v.IsVersion()", tc.f)
+		assert.Equal(t, tc.err, tc.f.Validate() != nil, "%v.Validate() = %v", tc.f, tc.f.Validate())
+	}
+	assert.Equal(t, "", f.Qualifier, "With* must not modify the receiver")
+}
+
+func TestFunctionValidateZero(t *testing.T) {
+	err := arn.Function{}.Validate()
+	require.ErrorIs(t, err, arn.ErrInvalid)
+}
+
+func TestParseFunctionName(t *testing.T) {
+	tests := []struct {
+		in   string
+		want arn.Function
+	}{
+		{"my-function", arn.Function{Name: "my-function"}},
+		{"my-function:live", arn.Function{Name: "my-function", Qualifier: "live"}},
+		{"my-function:$LATEST", arn.Function{Name: "my-function", Qualifier: "$LATEST"}},
+		{"123456789012:function:my-function", arn.Function{AccountID: "123456789012", Name: "my-function"}},
+		{"123456789012:function:my-function:3", arn.Function{AccountID: "123456789012", Name: "my-function", Qualifier: "3"}},
+		{"arn:aws:lambda:us-west-2:123456789012:function:my-function:live",
+			arn.Function{Partition: "aws", Region: "us-west-2", AccountID: "123456789012", Name: "my-function", Qualifier: "live"}},
+	}
+	for _, tc := range tests {
+		got, err := arn.ParseFunctionName(tc.in)
+		require.NoError(t, err, "ParseFunctionName(%q)", tc.in)
+		assert.Equal(t, tc.want, got, "ParseFunctionName(%q)", tc.in)
+		assert.Equal(t, tc.want.Region != "", got.HasARN())
+	}
+	bad := []string{"", ":live", "my-function:", "12345:function:f", "123456789012:function:", "my function",
+		strings.Repeat("x", 65), "f:bad alias", "arn:aws:lambda:us-east-1:1:function:f"}
+	for _, in := range bad {
+		got, err := arn.ParseFunctionName(in)
+		assert.ErrorIs(t, err, arn.ErrInvalid, "ParseFunctionName(%q) = %+v", in, got)
+	}
+}
+
+func TestFunctionSDKConversion(t *testing.T) {
+	for _, tc := range validFunctions {
+		a, err := awsarn.Parse(tc.in)
+		require.NoError(t, err)
+		f, err := arn.FunctionFromARN(a)
+		require.NoError(t, err, "FunctionFromARN(%v)", a)
+		assert.Equal(t, tc.want, f)
+		assert.Equal(t, a, f.ARN())
+	}
+	_, err := arn.FunctionFromARN(awsarn.ARN{Partition: "aws", Service: "s3", Resource: "bucket"})
+	assert.ErrorIs(t, err, arn.ErrInvalid)
+	_, err = arn.FunctionFromARN(awsarn.ARN{})
+	assert.ErrorIs(t, err, arn.ErrInvalid)
+}
+
+func TestParseErrorMessage(t *testing.T) {
+	_, err := arn.ParseFunction("arn:aws:lambda:us-east-1:12345:function:f")
+	require.Error(t, err)
+	assert.Equal(t, `arn: invalid function ARN: account "12345": must be exactly 12 digits`, err.Error())
+	var pe *arn.ParseError
+	require.True(t, errors.As(err, &pe))
+	assert.Equal(t, "12345", pe.Value)
+}

@@ -1,0 +1,73 @@
+package arn_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/awskit/awskit/arn"
+)
+
+// sdkPartitions are the regionRegex values of aws-sdk-go-v2 v1.48.0
+// (internal/endpoints/awsrulesfn/partitions.json): the oracle for PartitionOf.
+var sdkPartitions = []struct{ id, regex string }{
+	{"aws", `^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$`},
+	{"aws-cn", `^cn\-\w+\-\d+$`},
+	{"aws-eusc", `^eusc\-(de)\-\w+\-\d+$`},
+	{"aws-iso", `^us\-iso\-\w+\-\d+$`},
+	{"aws-iso-b", `^us\-isob\-\w+\-\d+$`},
+	{"aws-iso-e", `^eu\-isoe\-\w+\-\d+$`},
+	{"aws-iso-f", `^us\-isof\-\w+\-\d+$`},
+	{"aws-us-gov", `^us\-gov\-\w+\-\d+$`},
+}
+
+var sdkRegexps = func() []*regexp.Regexp {
+	rs := make([]*regexp.Regexp, len(sdkPartitions))
+	for i, p := range sdkPartitions {
+		rs[i] = regexp.MustCompile(p.regex)
+	}
+	return rs
+}()
+
+// sdkPartitionOf is the SDK's pattern match: the first partition whose
+// regionRegex matches.
+func sdkPartitionOf(region string) (string, bool) {
+	for i, re := range sdkRegexps {
+		if re.MatchString(region) {
+			return sdkPartitions[i].id, true
+		}
+	}
+	return "", false
+}
+
+var regionCases = []string{
+	"us-east-1", "us-west-2", "eu-central-2", "ap-southeast-7", "sa-east-1", "ca-west-1", "me-central-1",
+	"af-south-1", "il-central-1", "mx-central-1", "cn-north-1", "cn-northwest-1", "eusc-de-east-1",
+	"us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "us-gov-west-1",
+	"aws-global", "aws-cn-global", "", "-", "us", "us-", "us-east", "us-east-", "us--1", "-east-1",
+	"US-EAST-1", "us-EAST-1", "us-ea_st-1", "us-east-1a", "xx-east-1", "eusc-fr-east-1", "eu-iso-west-1",
+	"us-isoc-east-1", "us-gov-west-1-1", "cn-north-01", "us-east-١",
+}
+
+func TestPartitionOfAgreesWithSDKPatterns(t *testing.T) {
+	for _, r := range regionCases {
+		got, gotOK := arn.PartitionOf(r)
+		want, wantOK := sdkPartitionOf(r)
+		assert.Equal(t, want, got, "PartitionOf(%q)", r)
+		assert.Equal(t, wantOK, gotOK, "PartitionOf(%q) ok", r)
+	}
+}
+
+func FuzzPartitionOf(f *testing.F) {
+	for _, r := range regionCases {
+		f.Add(r)
+	}
+	f.Fuzz(func(t *testing.T, region string) {
+		got, gotOK := arn.PartitionOf(region)
+		want, wantOK := sdkPartitionOf(region)
+		if got != want || gotOK != wantOK {
+			t.Fatalf("PartitionOf(%q) = %q, %v; SDK patterns give %q, %v", region, got, gotOK, want, wantOK)
+		}
+	})
+}
