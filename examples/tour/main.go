@@ -16,6 +16,7 @@ type section struct {
 
 var sections = []section{
 	{"arn", tourARN},
+	{"capacity", tourCapacity},
 }
 
 func main() {

@@ -20,3 +20,12 @@ func TestTour(t *testing.T) {
 	assert.Contains(t, out, "arn:aws-cn:lambda:cn-north-1:123456789012:function:orders:live")
 	assert.Contains(t, out, "id=mrk-1234abcd12ab34cd56ef1234567890ab")
 }
+
+func TestTourCapacity(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, tourCapacity(&b))
+	// pk 2+11, sk 2+21, total 5+4, lines 5+3+1+(3+(3+1+5)+(3+1+2)) = 72 bytes.
+	assert.Contains(t, b.String(), "order item: 72 bytes")
+	assert.Contains(t, b.String(), "Query 4 RCU (rounded once), BatchGetItem 10 RCU")
+	assert.Contains(t, b.String(), "60 RCU, 30 WCU, 3 partitions")
+}

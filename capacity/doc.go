@@ -1,0 +1,45 @@
+// Package capacity computes DynamoDB item sizes and the capacity units
+// DynamoDB charges for them, exactly as DynamoDB counts them.
+//
+// # Item sizes
+//
+// [ItemSize] and [AttributeSize] take items as the SDK's
+// map[string]types.AttributeValue and apply the rules of the Developer Guide:
+// names and strings by UTF-8 bytes, binary by raw bytes (not base64), BOOL and
+// NULL 1 byte, sets the sum of their elements, lists and maps 3 bytes plus 1
+// byte per element (and the key bytes for maps). Numbers ([NumberSize]) are
+// stored in pairs of digits, which the guide describes only approximately;
+// NumberSize documents the exact rule. KB means 1024 bytes; the item limit is
+// 400 KB = 409,600 bytes ([MaxItemBytes]).
+//
+// # Capacity units
+//
+// A read unit covers 4 KB: strongly consistent reads cost 1 unit per 4 KB,
+// eventually consistent half, transactional twice. A write unit covers 1 KB;
+// transactional writes cost twice. Sizes are rounded up to the unit, and every
+// operation costs at least the minimum (a read of a missing item too). The
+// per-operation functions follow how DynamoDB reports ConsumedCapacity:
+//
+//   - [BatchGetItem], [BatchWriteItem], [TransactGetItems],
+//     [TransactWriteItems]: each item rounded separately;
+//   - [Query] (and Scan): the sizes of all items read, filtered-out ones
+//     included, added and rounded once per 1 MB page;
+//   - [PutItem], [UpdateItem]: the larger of the old and new item;
+//     [DeleteItem]: the deleted item.
+//
+// [PlanTable] turns a workload into provisioned RCU/WCU for the table and each
+// global secondary index, a partition estimate, and on-demand request units
+// per month, with prices as inputs. [Consumed] reads what DynamoDB reported,
+// to compare with the estimate.
+//
+// All functions are pure and safe for concurrent use.
+//
+// # References
+//
+//   - Item sizes and formats:
+//     https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
+//   - Read/write capacity mode:
+//     https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/capacity-mode.html
+//   - Constraints (item size, numbers, nesting):
+//     https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html
+package capacity
