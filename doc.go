@@ -8,8 +8,8 @@
 //
 //   - [github.com/awskit/awskit/arn]: Lambda function, version and alias ARNs and
 //     KMS key and alias ARNs: parse, build, validate.
-//   - capacity: DynamoDB item sizes and capacity units per operation, and
-//     provisioning.
+//   - [github.com/awskit/awskit/capacity]: DynamoDB item sizes and capacity
+//     units per operation, and provisioning.
 //   - envelope: KMS envelope encryption in the AWS Encryption SDK message format.
 //   - s3keys: deterministic hash prefixes for S3 keys, their reversal, shard
 //     fan-out listing, key validation.
