@@ -17,6 +17,7 @@ type section struct {
 var sections = []section{
 	{"arn", tourARN},
 	{"capacity", tourCapacity},
+	{"weighting", tourWeighting},
 }
 
 func main() {

@@ -29,3 +29,11 @@ func TestTourCapacity(t *testing.T) {
 	assert.Contains(t, b.String(), "Query 4 RCU (rounded once), BatchGetItem 10 RCU")
 	assert.Contains(t, b.String(), "60 RCU, 30 WCU, 3 partitions")
 }
+
+func TestTourWeighting(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, tourWeighting(&b))
+	assert.Contains(t, b.String(), "weights [9 1] give shares [0.9 0.1]")
+	assert.Contains(t, b.String(), "shares [0 1 0]")
+	assert.Contains(t, b.String(), "at 5m0s: 100% new, Route 53 weights 0/1")
+}
