@@ -15,8 +15,8 @@
 //     fan-out listing, key validation.
 //   - backoff: exponential backoff with jitter, a retry helper, plugs into
 //     aws-sdk-go-v2 retries.
-//   - weighting: Route 53 weighted-record shares, integer weights for target
-//     splits, traffic-shift schedules.
+//   - [github.com/awskit/awskit/weighting]: Route 53 weighted-record shares,
+//     integer weights for target splits, traffic-shift schedules.
 //   - sigv4temp: SigV4 signing with temporary STS credentials, presigning, a
 //     signing transport.
 //

@@ -12,6 +12,7 @@ import "math/rand/v2"
 // value is not usable; use NewPicker.
 type Picker struct {
 	total uint64   // the sum of weights (n when all weights are 0)
+	span  uint64   // n * total
 	prob  []uint64 // column i keeps index i when a draw in [0, total) is below prob[i]
 	alias []int    // otherwise column i gives alias[i]
 }
@@ -36,7 +37,7 @@ func NewPicker(weights []int) (*Picker, error) {
 		total = uint64(n)
 	}
 	// Scale each weight by n: the columns then each hold exactly total.
-	p := &Picker{total: total, prob: make([]uint64, n), alias: make([]int, n)}
+	p := &Picker{total: total, span: uint64(n) * total, prob: make([]uint64, n), alias: make([]int, n)}
 	scaled := make([]uint64, n)
 	var small, large []int
 	for i := range w {
@@ -65,11 +66,13 @@ func NewPicker(weights []int) (*Picker, error) {
 }
 
 // Pick returns the index of a record, chosen with probability weight/sum,
-// using two draws from r.
+// using one draw from r: a uniform x in [0, n*total) gives the column x/total
+// and the threshold x%total.
 func (p *Picker) Pick(r *rand.Rand) int {
-	i := r.IntN(len(p.prob))
-	if r.Uint64N(p.total) < p.prob[i] {
-		return i
+	x := r.Uint64N(p.span)
+	i := x / p.total
+	if x%p.total < p.prob[i] {
+		return int(i)
 	}
 	return p.alias[i]
 }
