@@ -23,6 +23,7 @@ interop:
 # Benchmarks with allocations; COUNT=6 gives input for benchstat.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./...
+	cd interop && $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./...
 
 # Every fuzz target of every package for FUZZTIME each.
 fuzz:

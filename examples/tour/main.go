@@ -18,6 +18,7 @@ var sections = []section{
 	{"arn", tourARN},
 	{"capacity", tourCapacity},
 	{"weighting", tourWeighting},
+	{"backoff", tourBackoff},
 }
 
 func main() {

@@ -37,3 +37,10 @@ func TestTourWeighting(t *testing.T) {
 	assert.Contains(t, b.String(), "shares [0 1 0]")
 	assert.Contains(t, b.String(), "at 5m0s: 100% new, Route 53 weights 0/1")
 }
+
+func TestTourBackoff(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, tourBackoff(&b))
+	assert.Contains(t, b.String(), "exponential     100ms   200ms   400ms   800ms    1.6s      2s")
+	assert.Contains(t, b.String(), "attempt 10,000 of exponential: 2s")
+}

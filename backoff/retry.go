@@ -1,0 +1,221 @@
+package backoff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+)
+
+// Defaults of Policy, following aws-sdk-go-v2 v1.48.0's standard retryer
+// ("Retry Behavior 2.1"): 3 attempts, full jitter from 50 ms capped at 20 s,
+// and a retry budget in which a retry costs 14 tokens (5 after a throttling
+// error) and a success on the first attempt returns 1. The SDK's bucket holds
+// retry.DefaultRetryRateTokens (500).
+const (
+	DefaultMaxAttempts       = 3
+	DefaultBase              = 50 * time.Millisecond
+	DefaultCap               = 20 * time.Second
+	DefaultRetryCost         = 14
+	DefaultThrottleRetryCost = 5
+	DefaultSuccessIncrement  = 1
+)
+
+// Why Retry stopped; an *Error wraps exactly one of these as its Reason (or
+// the Backoff's own error).
+var (
+	// ErrAttemptsExhausted: MaxAttempts attempts all failed with retryable errors.
+	ErrAttemptsExhausted = errors.New("backoff: attempts exhausted")
+	// ErrNotRetryable: the operation failed with an error Retryable rejects.
+	ErrNotRetryable = errors.New("backoff: error not retryable")
+	// ErrContextDone: the context ended; the Reason also wraps ctx.Err().
+	ErrContextDone = errors.New("backoff: context done")
+	// ErrDeadline: the next attempt would start after the context's deadline,
+	// so Retry stopped at once instead of sleeping into it.
+	ErrDeadline = errors.New("backoff: next attempt would start after the context deadline")
+	// ErrBudgetExhausted: the retry budget had no tokens for another retry.
+	// The Reason also wraps the budget's error (ratelimit.QuotaExceededError).
+	ErrBudgetExhausted = errors.New("backoff: retry budget exhausted")
+)
+
+// Policy says how Retry retries. The zero value is usable: 3 attempts, full
+// jitter (50 ms base, 20 s cap), IsRetryable, no budget. A Policy is read-only
+// to Retry and may be shared by concurrent calls (its Budget, Backoff, Rand
+// and callbacks must then be safe for concurrent use; a *Decorrelated Backoff
+// is copied per call).
+type Policy struct {
+	// MaxAttempts counts attempts including the first; 0 means
+	// DefaultMaxAttempts, below 0 means 1 (no retry).
+	MaxAttempts int
+	// Backoff gives the delay after a failed attempt (attempt is 1-based); nil
+	// means FullJitter{Base: DefaultBase, Cap: DefaultCap}. Any
+	// retry.BackoffDelayer works, the SDK's own included.
+	Backoff retry.BackoffDelayer
+	// Retryable decides whether an error is worth another attempt; nil means
+	// IsRetryable.
+	Retryable func(error) bool
+
+	// Budget, when set, is a token bucket shared by many calls, so that a
+	// failing dependency does not multiply load: each retry takes
+	// RetryCost tokens (ThrottleRetryCost after a throttling error), and is
+	// refused with ErrBudgetExhausted when the bucket is short; a retry that
+	// succeeds gives its tokens back, and a first attempt that succeeds adds
+	// SuccessIncrement. Use the SDK's bucket:
+	// ratelimit.NewTokenRateLimit(retry.DefaultRetryRateTokens). nil means no
+	// budget.
+	Budget retry.RateLimiter
+	// RetryCost, ThrottleRetryCost and SuccessIncrement: 0 means the
+	// Default* constants.
+	RetryCost, ThrottleRetryCost, SuccessIncrement uint
+
+	// OnRetry, when set, is called before each wait with the attempt that
+	// failed (1-based), the delay about to be slept and the error.
+	OnRetry func(attempt int, delay time.Duration, err error)
+	// Sleep waits for d or until ctx is done, returning ctx.Err() then; nil
+	// means a timer. Tests pass a fake to run in microseconds.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now returns the current time, for the deadline check; nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// Error is the error of a Retry that gave up. Both the reason (errors.Is with
+// ErrAttemptsExhausted, ErrNotRetryable, ErrContextDone, context.Canceled,
+// ...) and the last operation error (errors.Is/As with it, e.g.
+// smithy.APIError) are reachable from it.
+type Error struct {
+	Attempts int   // attempts made, the first included
+	Reason   error // why Retry stopped
+	Last     error // the error of the last attempt
+}
+
+// Error returns "backoff: REASON after N attempts: LAST".
+func (e *Error) Error() string {
+	return fmt.Sprintf("%v after %d attempts: %v", e.Reason, e.Attempts, e.Last)
+}
+
+// Unwrap returns the reason and the last operation error.
+func (e *Error) Unwrap() []error { return []error{e.Reason, e.Last} }
+
+// Retry calls op until it succeeds or Retry gives up, and returns nil or an
+// *Error. It gives up when op's error is not retryable, after MaxAttempts
+// attempts, when the context is done (it checks after every attempt and
+// during every wait), when the next attempt would start after the context's
+// deadline (it never sleeps past it), or when the retry budget is exhausted.
+// The delay after a failed attempt is Backoff's, lengthened by a
+// retry-after header the error's HTTP response carries (x-amz-retry-after in
+// milliseconds, or Retry-After in seconds) to at most 5 s more, as the SDK
+// does.
+func Retry(ctx context.Context, p Policy, op func(context.Context) error) error {
+	_, err := RetryValue(ctx, p, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, op(ctx)
+	})
+	return err
+}
+
+// RetryValue is Retry for an operation that returns a value: the value of the
+// successful attempt, or the zero T and an *Error.
+func RetryValue[T any](ctx context.Context, p Policy, op func(context.Context) (T, error)) (T, error) {
+	var zero T
+	maxAttempts := p.MaxAttempts
+	switch {
+	case maxAttempts == 0:
+		maxAttempts = DefaultMaxAttempts
+	case maxAttempts < 0:
+		maxAttempts = 1
+	}
+	bo := p.Backoff
+	switch b := bo.(type) {
+	case nil:
+		bo = FullJitter{Base: DefaultBase, Cap: DefaultCap}
+	case *Decorrelated:
+		c := *b // one per call, starting from Base
+		c.Reset()
+		bo = &c
+	}
+	retryable := p.Retryable
+	if retryable == nil {
+		retryable = IsRetryable
+	}
+	sleep := p.Sleep
+	if sleep == nil {
+		sleep = timerSleep
+	}
+	now := p.Now
+	if now == nil {
+		now = time.Now
+	}
+	var release func() error // refund of the token taken for the current retry
+	for attempt := 1; ; attempt++ {
+		v, err := op(ctx)
+		if err == nil {
+			if p.Budget != nil {
+				if release != nil {
+					_ = release() // the SDK's bucket never fails a refund
+				} else {
+					_ = p.Budget.AddTokens(orDefault(p.SuccessIncrement, DefaultSuccessIncrement))
+				}
+			}
+			return v, nil
+		}
+		release = nil
+		fail := func(reason error) (T, error) { return zero, &Error{Attempts: attempt, Reason: reason, Last: err} }
+		if cerr := ctx.Err(); cerr != nil {
+			return fail(fmt.Errorf("%w: %w", ErrContextDone, cerr))
+		}
+		if !retryable(err) {
+			return fail(ErrNotRetryable)
+		}
+		if attempt >= maxAttempts {
+			return fail(ErrAttemptsExhausted)
+		}
+		delay, derr := bo.BackoffDelay(attempt, err)
+		if derr != nil {
+			return fail(fmt.Errorf("backoff: delay: %w", derr))
+		}
+		delay = retryAfter(max(delay, 0), err)
+		if deadline, ok := ctx.Deadline(); ok && !now().Add(delay).Before(deadline) {
+			return fail(ErrDeadline)
+		}
+		if p.Budget != nil {
+			cost := orDefault(p.RetryCost, DefaultRetryCost)
+			if IsThrottle(err) {
+				cost = orDefault(p.ThrottleRetryCost, DefaultThrottleRetryCost)
+			}
+			rel, berr := p.Budget.GetToken(ctx, cost)
+			if berr != nil {
+				return fail(fmt.Errorf("%w: %w", ErrBudgetExhausted, berr))
+			}
+			release = rel
+		}
+		if p.OnRetry != nil {
+			p.OnRetry(attempt, delay, err)
+		}
+		if serr := sleep(ctx, delay); serr != nil {
+			return fail(fmt.Errorf("%w: %w", ErrContextDone, serr))
+		}
+	}
+}
+
+func orDefault(v, d uint) uint {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+func timerSleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
