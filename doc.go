@@ -13,8 +13,8 @@
 //   - envelope: KMS envelope encryption in the AWS Encryption SDK message format.
 //   - s3keys: deterministic hash prefixes for S3 keys, their reversal, shard
 //     fan-out listing, key validation.
-//   - backoff: exponential backoff with jitter, a retry helper, plugs into
-//     aws-sdk-go-v2 retries.
+//   - [github.com/awskit/awskit/backoff]: exponential backoff with jitter, a
+//     retry helper, plugs into aws-sdk-go-v2 retries.
 //   - [github.com/awskit/awskit/weighting]: Route 53 weighted-record shares,
 //     integer weights for target splits, traffic-shift schedules.
 //   - sigv4temp: SigV4 signing with temporary STS credentials, presigning, a
