@@ -11,8 +11,8 @@
 //   - [github.com/awskit/awskit/capacity]: DynamoDB item sizes and capacity
 //     units per operation, and provisioning.
 //   - envelope: KMS envelope encryption in the AWS Encryption SDK message format.
-//   - s3keys: deterministic hash prefixes for S3 keys, their reversal, shard
-//     fan-out listing, key validation.
+//   - [github.com/awskit/awskit/s3keys]: deterministic hash prefixes for S3
+//     keys, their reversal, shard fan-out listing, key validation.
 //   - [github.com/awskit/awskit/backoff]: exponential backoff with jitter, a
 //     retry helper, plugs into aws-sdk-go-v2 retries.
 //   - [github.com/awskit/awskit/weighting]: Route 53 weighted-record shares,

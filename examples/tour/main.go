@@ -19,6 +19,7 @@ var sections = []section{
 	{"capacity", tourCapacity},
 	{"weighting", tourWeighting},
 	{"backoff", tourBackoff},
+	{"s3keys", tourS3Keys},
 }
 
 func main() {

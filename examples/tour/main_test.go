@@ -44,3 +44,9 @@ func TestTourBackoff(t *testing.T) {
 	assert.Contains(t, b.String(), "exponential     100ms   200ms   400ms   800ms    1.6s      2s")
 	assert.Contains(t, b.String(), "attempt 10,000 of exponential: 2s")
 }
+
+func TestTourS3Keys(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, tourS3Keys(&b))
+	assert.Contains(t, b.String(), "List merges all 16 shards back into order: 2026-11-25T20:00:00Z.json, ... (10 keys)")
+}
