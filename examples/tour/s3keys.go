@@ -19,7 +19,7 @@ func tourS3Keys(w io.Writer) error {
 	start := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
 	shards := map[string]int{}
 	for i := range 10 {
-		logical := start.Add(time.Duration(i) * time.Second).Format(time.RFC3339) + ".json"
+		logical := start.Add(time.Duration(i)*time.Second).Format(time.RFC3339) + ".json"
 		sharded := s.Key(logical)
 		shards[s.Prefix(logical)]++
 		bucket.Put(sharded, 1)
