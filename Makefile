@@ -4,9 +4,18 @@ FUZZTIME ?= 10s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: test vet unit interop bench fuzz tour fmt-check compat
+.PHONY: test deps vet unit interop bench fuzz tour fmt-check compat
 
-test: vet unit interop
+test: deps vet unit interop
+
+# Test peers from Debian's packages: botocore (the independent SigV4 signer
+# sigv4temp is compared with), run with /usr/bin/python3. Installed when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps:
+	@if ! /usr/bin/python3 -c 'import botocore.auth' 2>/dev/null; then \
+		echo "installing python3-botocore"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-botocore; \
+	fi
 
 vet:
 	$(GO) vet ./...

@@ -17,8 +17,8 @@
 //     retry helper, plugs into aws-sdk-go-v2 retries.
 //   - [github.com/awskit/awskit/weighting]: Route 53 weighted-record shares,
 //     integer weights for target splits, traffic-shift schedules.
-//   - sigv4temp: SigV4 signing with temporary STS credentials, presigning, a
-//     signing transport.
+//   - [github.com/awskit/awskit/sigv4temp]: SigV4 signing with temporary STS
+//     credentials, presigning, a signing transport.
 //
 // Packages without a link above are planned and not yet in this module.
 //

@@ -20,6 +20,7 @@ var sections = []section{
 	{"weighting", tourWeighting},
 	{"backoff", tourBackoff},
 	{"s3keys", tourS3Keys},
+	{"sigv4temp", tourSigV4Temp},
 }
 
 func main() {

@@ -50,3 +50,11 @@ func TestTourS3Keys(t *testing.T) {
 	require.NoError(t, tourS3Keys(&b))
 	assert.Contains(t, b.String(), "List merges all 16 shards back into order: 2026-11-25T20:00:00Z.json, ... (10 keys)")
 }
+
+func TestTourSigV4Temp(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, tourSigV4Temp(&b))
+	// The signature botocore computes for the same request (see sigv4temp's ExampleSign).
+	assert.Contains(t, b.String(), "Signature=6ac2589afb3c2df6309cd71d75177d225e5d1605769c442c4e782ca9d8a5e7d8")
+	assert.Contains(t, b.String(), "credentials expired")
+}

@@ -1,0 +1,127 @@
+package sigv4temp
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// STSOperation is an STS operation that issues temporary credentials.
+type STSOperation int
+
+const (
+	GetSessionToken STSOperation = iota + 1
+	AssumeRole
+	GetFederationToken
+)
+
+// String returns the operation's API name.
+func (op STSOperation) String() string {
+	switch op {
+	case GetSessionToken:
+		return "GetSessionToken"
+	case AssumeRole:
+		return "AssumeRole"
+	case GetFederationToken:
+		return "GetFederationToken"
+	}
+	return fmt.Sprintf("STSOperation(%d)", int(op))
+}
+
+// ErrDuration: a session duration STS rejects for the operation. The error is
+// a *DurationError naming the limit.
+var ErrDuration = errors.New("sigv4temp: session duration out of range")
+
+// DurationError reports a DurationSeconds outside what STS accepts.
+type DurationError struct {
+	Op       STSOperation
+	Duration time.Duration
+	Min, Max time.Duration
+	Reason   string // which limit applies, e.g. "role chaining"
+}
+
+// Error returns "sigv4temp: session duration out of range: OP DURATION not in [MIN, MAX] (REASON)".
+func (e *DurationError) Error() string {
+	return fmt.Sprintf("%v: %v %v not in [%v, %v] (%s)", ErrDuration, e.Op, e.Duration, e.Min, e.Max, e.Reason)
+}
+
+// Unwrap returns ErrDuration.
+func (e *DurationError) Unwrap() error { return ErrDuration }
+
+// SessionOptions describe the caller, for SessionDuration.
+type SessionOptions struct {
+	// RootCredentials: the call is made with the account root user's
+	// credentials (GetSessionToken, GetFederationToken).
+	RootCredentials bool
+	// RoleMaxSession is the role's MaxSessionDuration (1 to 12 hours), for
+	// AssumeRole; 0 means 1 hour, the default of a role.
+	RoleMaxSession time.Duration
+	// RoleChaining: AssumeRole called with credentials from another
+	// AssumeRole, which caps the session at 1 hour.
+	RoleChaining bool
+}
+
+// STS session limits (STS API reference: GetSessionToken, AssumeRole,
+// GetFederationToken; IAM User Guide, "Role chaining").
+const (
+	MinSession              = 15 * time.Minute
+	MaxUserSession          = 36 * time.Hour // GetSessionToken, GetFederationToken
+	DefaultUserSession      = 12 * time.Hour // GetSessionToken, GetFederationToken
+	DefaultRoleSession      = time.Hour      // AssumeRole
+	MaxRoleSession          = 12 * time.Hour // the largest MaxSessionDuration of a role
+	MaxRootOrChainedSession = time.Hour      // root user sessions, role chaining
+)
+
+// SessionDuration returns the session duration STS grants for a requested
+// DurationSeconds d of op (0 means the operation's default), or a
+// *DurationError when STS rejects it:
+//
+//   - GetSessionToken and GetFederationToken: 15 min to 36 h, default 12 h.
+//     With root credentials STS does not fail a longer request: it grants
+//     1 hour. So does this function (AWS documents that such sessions
+//     "default to one hour"), returning 1 h, not an error.
+//   - AssumeRole: 15 min to the role's MaxSessionDuration (at most 12 h),
+//     default 1 h; with role chaining at most 1 h, and longer requests fail.
+//
+// Durations must be whole seconds.
+func SessionDuration(op STSOperation, d time.Duration, o SessionOptions) (time.Duration, error) {
+	fail := func(lo, hi time.Duration, reason string) (time.Duration, error) {
+		return 0, &DurationError{Op: op, Duration: d, Min: lo, Max: hi, Reason: reason}
+	}
+	if d%time.Second != 0 {
+		return fail(MinSession, 0, "DurationSeconds is a whole number of seconds")
+	}
+	switch op {
+	case GetSessionToken, GetFederationToken:
+		if d == 0 {
+			d = DefaultUserSession
+		}
+		if d < MinSession || d > MaxUserSession {
+			return fail(MinSession, MaxUserSession, "IAM user sessions")
+		}
+		if o.RootCredentials && d > MaxRootOrChainedSession {
+			return MaxRootOrChainedSession, nil
+		}
+		return d, nil
+	case AssumeRole:
+		roleMax := o.RoleMaxSession
+		if roleMax == 0 {
+			roleMax = time.Hour
+		}
+		if roleMax < time.Hour || roleMax > MaxRoleSession {
+			return fail(time.Hour, MaxRoleSession, "a role's MaxSessionDuration")
+		}
+		if d == 0 {
+			d = DefaultRoleSession
+		}
+		limit, reason := roleMax, "the role's MaxSessionDuration"
+		if o.RoleChaining {
+			limit, reason = MaxRootOrChainedSession, "role chaining"
+		}
+		if d < MinSession || d > limit {
+			return fail(MinSession, limit, reason)
+		}
+		return d, nil
+	}
+	return 0, fmt.Errorf("%w: unknown operation %v", ErrInvalid, op)
+}

@@ -1,0 +1,62 @@
+package sigv4temp_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awskit/awskit/sigv4temp"
+)
+
+func TestSessionDuration(t *testing.T) {
+	h := time.Hour
+	tests := []struct {
+		op   sigv4temp.STSOperation
+		d    time.Duration
+		o    sigv4temp.SessionOptions
+		want time.Duration
+		err  bool
+	}{
+		{sigv4temp.GetSessionToken, 0, sigv4temp.SessionOptions{}, 12 * h, false},
+		{sigv4temp.GetSessionToken, 900 * time.Second, sigv4temp.SessionOptions{}, 15 * time.Minute, false},
+		{sigv4temp.GetSessionToken, 899 * time.Second, sigv4temp.SessionOptions{}, 0, true},
+		{sigv4temp.GetSessionToken, 129600 * time.Second, sigv4temp.SessionOptions{}, 36 * h, false},
+		{sigv4temp.GetSessionToken, 129601 * time.Second, sigv4temp.SessionOptions{}, 0, true},
+		{sigv4temp.GetSessionToken, 0, sigv4temp.SessionOptions{RootCredentials: true}, h, false},
+		{sigv4temp.GetSessionToken, 2 * h, sigv4temp.SessionOptions{RootCredentials: true}, h, false},
+		{sigv4temp.GetSessionToken, 30 * time.Minute, sigv4temp.SessionOptions{RootCredentials: true}, 30 * time.Minute, false},
+		{sigv4temp.GetFederationToken, 0, sigv4temp.SessionOptions{}, 12 * h, false},
+		{sigv4temp.GetFederationToken, 37 * h, sigv4temp.SessionOptions{}, 0, true},
+		{sigv4temp.AssumeRole, 0, sigv4temp.SessionOptions{}, h, false},
+		{sigv4temp.AssumeRole, 2 * h, sigv4temp.SessionOptions{}, 0, true},
+		{sigv4temp.AssumeRole, 2 * h, sigv4temp.SessionOptions{RoleMaxSession: 4 * h}, 2 * h, false},
+		{sigv4temp.AssumeRole, 12 * h, sigv4temp.SessionOptions{RoleMaxSession: 12 * h}, 12 * h, false},
+		{sigv4temp.AssumeRole, 13 * h, sigv4temp.SessionOptions{RoleMaxSession: 12 * h}, 0, true},
+		{sigv4temp.AssumeRole, 2 * h, sigv4temp.SessionOptions{RoleMaxSession: 12 * h, RoleChaining: true}, 0, true},
+		{sigv4temp.AssumeRole, h, sigv4temp.SessionOptions{RoleMaxSession: 12 * h, RoleChaining: true}, h, false},
+		{sigv4temp.AssumeRole, h, sigv4temp.SessionOptions{RoleMaxSession: 13 * h}, 0, true},
+		{sigv4temp.AssumeRole, 1500 * time.Millisecond * 1000, sigv4temp.SessionOptions{}, 1500 * time.Second, false},
+		{sigv4temp.AssumeRole, 1000*time.Second + time.Millisecond, sigv4temp.SessionOptions{}, 0, true},
+	}
+	for _, tc := range tests {
+		got, err := sigv4temp.SessionDuration(tc.op, tc.d, tc.o)
+		if tc.err {
+			require.Error(t, err, "%v %v %+v", tc.op, tc.d, tc.o)
+			assert.ErrorIs(t, err, sigv4temp.ErrDuration)
+			var de *sigv4temp.DurationError
+			require.True(t, errors.As(err, &de))
+			assert.Equal(t, tc.op, de.Op)
+			continue
+		}
+		require.NoError(t, err, "%v %v %+v", tc.op, tc.d, tc.o)
+		assert.Equal(t, tc.want, got, "%v %v %+v", tc.op, tc.d, tc.o)
+	}
+	_, err := sigv4temp.SessionDuration(sigv4temp.STSOperation(9), time.Hour, sigv4temp.SessionOptions{})
+	assert.ErrorIs(t, err, sigv4temp.ErrInvalid)
+	_, err = sigv4temp.SessionDuration(sigv4temp.AssumeRole, 2*h, sigv4temp.SessionOptions{RoleChaining: true})
+	assert.EqualError(t, err, "sigv4temp: session duration out of range: AssumeRole 2h0m0s not in [15m0s, 1h0m0s] (role chaining)")
+	assert.Equal(t, "GetSessionToken", sigv4temp.GetSessionToken.String())
+}
