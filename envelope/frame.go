@@ -1,0 +1,91 @@
+package envelope
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/binary"
+)
+
+// framer seals and opens the frames of one message. It keeps its IV and AAD
+// in fixed arrays, so a frame costs no allocation when the destination has
+// room.
+type framer struct {
+	aead      cipher.AEAD
+	messageID [messageIDSize]byte
+	iv        [ivSize]byte
+	aad       [messageIDSize + len(finalAADLabel) + 4 + 8]byte
+}
+
+func newFramer(contentKey []byte, messageID [messageIDSize]byte) (*framer, error) {
+	block, err := aes.NewCipher(contentKey)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &framer{aead: aead, messageID: messageID}, nil
+}
+
+// frameAAD returns the AAD of a frame: message ID, the body AAD label,
+// sequence number (u32) and plaintext length (u64).
+func (f *framer) frameAAD(seq uint32, final bool, n int) []byte {
+	b := f.aad[:0]
+	b = append(b, f.messageID[:]...)
+	if final {
+		b = append(b, finalAADLabel...)
+	} else {
+		b = append(b, frameAADLabel...)
+	}
+	b = binary.BigEndian.AppendUint32(b, seq)
+	b = binary.BigEndian.AppendUint64(b, uint64(n))
+	return b
+}
+
+// frameIV returns the IV of a frame: 8 zero bytes and the sequence number.
+func (f *framer) frameIV(seq uint32) []byte {
+	clear(f.iv[:8])
+	binary.BigEndian.PutUint32(f.iv[8:], seq)
+	return f.iv[:]
+}
+
+// frameOverhead is the bytes a frame adds to its plaintext.
+func frameOverhead(final bool) int {
+	if final {
+		return 4 + 4 + ivSize + 4 + tagSize
+	}
+	return 4 + ivSize + tagSize
+}
+
+// seal appends the serialized frame for plaintext to dst.
+func (f *framer) seal(dst []byte, seq uint32, final bool, plaintext []byte) []byte {
+	if final {
+		dst = binary.BigEndian.AppendUint32(dst, finalFrameMark)
+	}
+	dst = binary.BigEndian.AppendUint32(dst, seq)
+	iv := f.frameIV(seq)
+	dst = append(dst, iv...)
+	if final {
+		dst = binary.BigEndian.AppendUint32(dst, uint32(len(plaintext)))
+	}
+	return f.aead.Seal(dst, iv, plaintext, f.frameAAD(seq, final, len(plaintext)))
+}
+
+// open authenticates and decrypts one frame's ciphertext||tag, appending the
+// plaintext to dst.
+func (f *framer) open(dst []byte, seq uint32, final bool, ciphertextAndTag []byte) ([]byte, error) {
+	n := len(ciphertextAndTag) - tagSize
+	out, err := f.aead.Open(dst, f.frameIV(seq), ciphertextAndTag, f.frameAAD(seq, final, n))
+	if err != nil {
+		return dst, ErrDecrypt
+	}
+	return out, nil
+}
+
+// headerTag computes the header authentication tag: AES-GCM with a zero IV
+// over an empty plaintext, the header body as AAD.
+func (f *framer) headerTag(body []byte) []byte {
+	var iv [ivSize]byte
+	return f.aead.Seal(nil, iv[:], nil, body)
+}

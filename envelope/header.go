@@ -1,0 +1,264 @@
+package envelope
+
+import (
+	"encoding/binary"
+	"slices"
+	"unicode/utf8"
+)
+
+const (
+	formatVersion   = 0x02
+	contentFramed   = 0x02
+	providerAWSKMS  = "aws-kms"
+	publicKeyField  = "aws-crypto-public-key"
+	reservedPrefix  = "aws-crypto-"
+	maxU16          = 1<<16 - 1
+	maxFrameLength  = 1<<31 - 1 // the AWS Encryption SDKs' limit
+	finalFrameMark  = 0xFFFFFFFF
+	maxFrames       = 1<<32 - 1 // sequence numbers are u32 and 0xFFFFFFFF marks the final frame
+	frameAADLabel   = "AWSKMSEncryptionClient Frame"
+	finalAADLabel   = "AWSKMSEncryptionClient Final Frame"
+	headerAuthIVLen = ivSize
+)
+
+// DataKey is one encrypted data key of a message header.
+type DataKey struct {
+	ProviderID string // "aws-kms" for KMS keys
+	KeyARN     string // provider info: the ARN of the KMS key that encrypted it
+	Ciphertext []byte // the KMS CiphertextBlob
+}
+
+// Header is a parsed message header (format version 2). ParseHeader does not
+// authenticate it: only Decrypt, with the data key, can.
+type Header struct {
+	Suite             Suite
+	MessageID         [messageIDSize]byte
+	EncryptionContext map[string]string // including aws-crypto-public-key for the signed suite
+	DataKeys          []DataKey
+	FrameLength       int // plaintext bytes per frame
+	Size              int // bytes of the header, authentication tag included
+
+	commitKey [commitKeySize]byte
+	authTag   [tagSize]byte
+	body      []byte // the serialized header body: the AAD of the header tag
+}
+
+// serializeContext appends the encryption context in the format's form:
+// u16 count, then (u16 length, key, u16 length, value) sorted by key bytes;
+// nothing at all for an empty context. It reports false when a field or the
+// whole is over 65,535 bytes or a string is not valid UTF-8.
+func serializeContext(dst []byte, ec map[string]string) ([]byte, bool) {
+	if len(ec) == 0 {
+		return dst, true
+	}
+	if len(ec) > maxU16 {
+		return dst, false
+	}
+	keys := make([]string, 0, len(ec))
+	for k := range ec {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // Go compares strings bytewise: the UTF-8 order of the format
+	start := len(dst)
+	dst = binary.BigEndian.AppendUint16(dst, uint16(len(ec)))
+	for _, k := range keys {
+		v := ec[k]
+		if len(k) > maxU16 || len(v) > maxU16 || !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return dst, false
+		}
+		dst = binary.BigEndian.AppendUint16(dst, uint16(len(k)))
+		dst = append(dst, k...)
+		dst = binary.BigEndian.AppendUint16(dst, uint16(len(v)))
+		dst = append(dst, v...)
+	}
+	return dst, len(dst)-start <= maxU16
+}
+
+// marshalBody returns the header body: everything the header tag
+// authenticates.
+func (h *Header) marshalBody() ([]byte, bool) {
+	b := make([]byte, 0, 128+64*len(h.DataKeys))
+	b = append(b, formatVersion)
+	b = binary.BigEndian.AppendUint16(b, uint16(h.Suite))
+	b = append(b, h.MessageID[:]...)
+	lenAt := len(b)
+	b = append(b, 0, 0)
+	b, ok := serializeContext(b, h.EncryptionContext)
+	if !ok {
+		return nil, false
+	}
+	binary.BigEndian.PutUint16(b[lenAt:], uint16(len(b)-lenAt-2))
+	if len(h.DataKeys) == 0 || len(h.DataKeys) > maxU16 {
+		return nil, false
+	}
+	b = binary.BigEndian.AppendUint16(b, uint16(len(h.DataKeys)))
+	for _, k := range h.DataKeys {
+		if len(k.ProviderID) > maxU16 || len(k.KeyARN) > maxU16 || len(k.Ciphertext) > maxU16 {
+			return nil, false
+		}
+		b = binary.BigEndian.AppendUint16(b, uint16(len(k.ProviderID)))
+		b = append(b, k.ProviderID...)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(k.KeyARN)))
+		b = append(b, k.KeyARN...)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(k.Ciphertext)))
+		b = append(b, k.Ciphertext...)
+	}
+	b = append(b, contentFramed)
+	b = binary.BigEndian.AppendUint32(b, uint32(h.FrameLength))
+	b = append(b, h.commitKey[:]...)
+	return b, true
+}
+
+// reader reads big-endian fields from a byte slice, bounding every length by
+// what is actually there before anything is allocated.
+type reader struct {
+	b   []byte
+	off int
+	err error
+}
+
+func (r *reader) take(n int, field string) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if n < 0 || len(r.b)-r.off < n {
+		r.err = malformed("%s: need %d bytes at offset %d, have %d", field, n, r.off, len(r.b)-r.off)
+		return nil
+	}
+	s := r.b[r.off : r.off+n]
+	r.off += n
+	return s
+}
+
+func (r *reader) u8(field string) byte {
+	if s := r.take(1, field); s != nil {
+		return s[0]
+	}
+	return 0
+}
+
+func (r *reader) u16(field string) int {
+	if s := r.take(2, field); s != nil {
+		return int(binary.BigEndian.Uint16(s))
+	}
+	return 0
+}
+
+func (r *reader) u32(field string) uint32 {
+	if s := r.take(4, field); s != nil {
+		return binary.BigEndian.Uint32(s)
+	}
+	return 0
+}
+
+// ParseHeader parses the header at the start of message: suite, message ID,
+// encryption context, encrypted data keys (provider and key ARN), frame
+// length. It authenticates nothing (that needs the data key); it rejects,
+// with ErrMalformed, anything but a v2 framed message of SuiteCommitKey or
+// SuiteCommitKeyECDSAP384, and bounds every length by the bytes present
+// before allocating. Fields of the returned Header are copies, not aliases of
+// message.
+func ParseHeader(message []byte) (*Header, error) {
+	h, err := parseHeader(message, 0)
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// parseHeader parses a header; maxKeys > 0 rejects more data keys.
+func parseHeader(message []byte, maxKeys int) (*Header, error) {
+	r := &reader{b: message}
+	h := &Header{}
+	if v := r.u8("version"); r.err == nil && v != formatVersion {
+		return nil, malformed("version 0x%02x, only 0x02 is supported", v)
+	}
+	h.Suite = Suite(r.u16("suite"))
+	if r.err == nil && !h.Suite.valid() {
+		return nil, malformed("suite %v is not supported", h.Suite)
+	}
+	copy(h.MessageID[:], r.take(messageIDSize, "message ID"))
+	ecLen := r.u16("encryption context length")
+	ec := r.take(ecLen, "encryption context")
+	if r.err != nil {
+		return nil, r.err
+	}
+	var err error
+	if h.EncryptionContext, err = parseContext(ec); err != nil {
+		return nil, err
+	}
+	n := r.u16("data key count")
+	if r.err == nil && n == 0 {
+		return nil, malformed("no encrypted data keys")
+	}
+	if maxKeys > 0 && n > maxKeys {
+		return nil, malformed("%d encrypted data keys, the limit is %d", n, maxKeys)
+	}
+	if r.err == nil {
+		h.DataKeys = make([]DataKey, 0, min(n, (len(message)-r.off)/6)) // each takes at least 6 bytes
+	}
+	for i := 0; i < n && r.err == nil; i++ {
+		var k DataKey
+		k.ProviderID = string(r.take(r.u16("provider ID length"), "provider ID"))
+		k.KeyARN = string(r.take(r.u16("provider info length"), "provider info"))
+		k.Ciphertext = slices.Clone(r.take(r.u16("encrypted data key length"), "encrypted data key"))
+		h.DataKeys = append(h.DataKeys, k)
+	}
+	if ct := r.u8("content type"); r.err == nil && ct != contentFramed {
+		return nil, malformed("content type 0x%02x, only framed (0x02) is supported", ct)
+	}
+	fl := r.u32("frame length")
+	if r.err == nil && (fl == 0 || fl > maxFrameLength) {
+		return nil, malformed("frame length %d, allowed 1 to %d", fl, maxFrameLength)
+	}
+	h.FrameLength = int(fl)
+	copy(h.commitKey[:], r.take(commitKeySize, "commit key"))
+	if r.err != nil {
+		return nil, r.err
+	}
+	h.body = slices.Clone(message[:r.off])
+	copy(h.authTag[:], r.take(tagSize, "header authentication tag"))
+	if r.err != nil {
+		return nil, r.err
+	}
+	h.Size = r.off
+	if _, ok := h.EncryptionContext[publicKeyField]; ok != h.Suite.signed() {
+		return nil, malformed("suite %v and the presence of %s disagree", h.Suite, publicKeyField)
+	}
+	return h, nil
+}
+
+func parseContext(b []byte) (map[string]string, error) {
+	ec := map[string]string{}
+	if len(b) == 0 {
+		return ec, nil
+	}
+	r := &reader{b: b}
+	n := r.u16("encryption context count")
+	if r.err == nil && n == 0 {
+		return nil, malformed("encryption context of %d bytes with no pairs", len(b))
+	}
+	for i := 0; i < n && r.err == nil; i++ {
+		k := string(r.take(r.u16("context key length"), "context key"))
+		v := string(r.take(r.u16("context value length"), "context value"))
+		if r.err != nil {
+			break
+		}
+		// Writers sort by key; the order is authenticated, so only duplicates,
+		// which a map cannot hold, are refused.
+		if _, dup := ec[k]; dup {
+			return nil, malformed("duplicate encryption context key")
+		}
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return nil, malformed("encryption context is not UTF-8")
+		}
+		ec[k] = v
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.off != len(b) {
+		return nil, malformed("%d bytes after the encryption context pairs", len(b)-r.off)
+	}
+	return ec, nil
+}

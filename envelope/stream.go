@@ -1,0 +1,370 @@
+package envelope
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+)
+
+// EncryptStream writes a message to dst as plaintext is written to the
+// returned WriteCloser: the header at once (after the KMS call), then one
+// frame each time FrameLength bytes have arrived, and the final frame (and
+// for the signed suite the signature) on Close. Memory stays at about two
+// frames whatever the size. Close must be called to complete the message; a
+// message without its final frame does not decrypt. Errors from dst stick:
+// every later Write and Close returns them.
+func (c *Client) EncryptStream(ctx context.Context, dst io.Writer, encryptionContext map[string]string) (io.WriteCloser, error) {
+	m, err := c.newMaterials(ctx, encryptionContext)
+	if err != nil {
+		return nil, err
+	}
+	_, f, header, err := c.newHeader(m)
+	signer := m.signer
+	m.wipe()
+	if err != nil {
+		return nil, err
+	}
+	w := &encWriter{dst: dst, f: f, seq: 1, frameLength: c.opts.FrameLength, signer: signer, rand: c.opts.Rand}
+	w.buf = make([]byte, 0, w.frameLength)
+	w.out = make([]byte, 0, w.frameLength+frameOverhead(true))
+	if signer != nil {
+		w.hash = newSignatureHash()
+	}
+	if err := w.emit(header); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// encWriter is the WriteCloser of EncryptStream. Its fields hold key
+// material, so it redacts itself in fmt and slog output.
+type encWriter struct {
+	dst         io.Writer
+	f           *framer
+	seq         uint32
+	frameLength int
+	buf         []byte // plaintext of the frame being filled
+	out         []byte // scratch for one serialized frame
+	signer      *ecdsa.PrivateKey
+	rand        io.Reader
+	hash        hash.Hash
+	err         error
+	closed      bool
+}
+
+func (w *encWriter) String() string       { return "envelope.EncryptStream{redacted}" }
+func (w *encWriter) GoString() string     { return w.String() }
+func (w *encWriter) LogValue() slog.Value { return slog.StringValue(w.String()) }
+
+func (w *encWriter) emit(b []byte) error {
+	if w.hash != nil {
+		w.hash.Write(b)
+	}
+	if _, err := w.dst.Write(b); err != nil {
+		w.err = fmt.Errorf("envelope: write: %w", err)
+		return w.err
+	}
+	return nil
+}
+
+// Write encrypts p, writing every frame it completes.
+func (w *encWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	if w.closed {
+		return 0, errors.New("envelope: write after Close")
+	}
+	n := 0
+	for len(p) > 0 {
+		k := min(len(p), w.frameLength-len(w.buf))
+		w.buf = append(w.buf, p[:k]...)
+		p, n = p[k:], n+k
+		if len(w.buf) == w.frameLength {
+			if w.seq == finalFrameMark-1 {
+				w.err = fmt.Errorf("%w: more than 2^32-1 frames", ErrTooLarge)
+				return n, w.err
+			}
+			w.out = w.f.seal(w.out[:0], w.seq, false, w.buf)
+			clear(w.buf)
+			w.buf = w.buf[:0]
+			w.seq++
+			if err := w.emit(w.out); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// Close writes the final frame (possibly empty) and, for the signed suite,
+// the signature. It does not close dst.
+func (w *encWriter) Close() error {
+	if w.err != nil || w.closed {
+		return w.err
+	}
+	w.closed = true
+	w.out = w.f.seal(w.out[:0], w.seq, true, w.buf)
+	clear(w.buf)
+	if err := w.emit(w.out); err != nil {
+		return err
+	}
+	if w.signer != nil {
+		footer, err := sign(w.signer, w.rand, w.hash.Sum(nil))
+		w.signer = nil
+		if err != nil {
+			w.err = err
+			return err
+		}
+		if _, err := w.dst.Write(footer); err != nil {
+			w.err = fmt.Errorf("envelope: write: %w", err)
+			return w.err
+		}
+	}
+	w.f = nil
+	return nil
+}
+
+// DecryptStream reads a message from src and returns a Reader of its
+// plaintext. It reads and authenticates the header and asks KMS for the data
+// key before returning. The Reader releases each frame's plaintext only after
+// that frame's tag verifies, and the final frame's only after the signature
+// verifies (signed suite) and src has ended; memory stays at about one frame.
+// Regular frames of a signed message are released before the signature is
+// checked, as in every streaming AWS Encryption SDK: a consumer that must not
+// act on unsigned data should use Decrypt, or buffer until io.EOF. Errors are
+// as for Decrypt; a frame length above Options.MaxFrameLength is refused
+// before anything is allocated for it.
+func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionContext map[string]string) (io.Reader, error) {
+	raw, err := readHeader(src, c.opts.MaxEncryptedDataKeys)
+	if err != nil {
+		return nil, err
+	}
+	h, err := parseHeader(raw, c.opts.MaxEncryptedDataKeys)
+	if err != nil {
+		return nil, err
+	}
+	if h.FrameLength > c.opts.MaxFrameLength {
+		return nil, malformed("frame length %d over MaxFrameLength %d", h.FrameLength, c.opts.MaxFrameLength)
+	}
+	if err := requireContext(h.EncryptionContext, encryptionContext); err != nil {
+		return nil, err
+	}
+	d := &decReader{src: src, h: h, seq: 1}
+	if h.Suite.signed() {
+		if d.pub, err = verifier(h); err != nil {
+			return nil, err
+		}
+		d.hash = newSignatureHash()
+		d.hash.Write(raw)
+	}
+	dataKey, err := c.decryptDataKey(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	d.f, err = verifyHeader(h, dataKey)
+	clear(dataKey)
+	if err != nil {
+		return nil, err
+	}
+	d.in = make([]byte, 0, h.FrameLength+tagSize)
+	d.out = make([]byte, 0, h.FrameLength)
+	return d, nil
+}
+
+// readHeader reads exactly the header bytes from src, field by field, each
+// length bounded by its u16 or u32 field before reading.
+func readHeader(src io.Reader, maxKeys int) ([]byte, error) {
+	b := make([]byte, 0, 512)
+	read := func(n int, field string) ([]byte, error) {
+		start := len(b)
+		b = append(b, make([]byte, n)...)
+		if _, err := io.ReadFull(src, b[start:]); err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, malformed("%s: message ends after %d bytes", field, start)
+			}
+			return nil, fmt.Errorf("envelope: read: %w", err)
+		}
+		return b[start:], nil
+	}
+	u16 := func(field string) (int, error) {
+		s, err := read(2, field)
+		if err != nil {
+			return 0, err
+		}
+		return int(binary.BigEndian.Uint16(s)), nil
+	}
+	if _, err := read(1+2+messageIDSize, "version, suite and message ID"); err != nil {
+		return nil, err
+	}
+	if b[0] != formatVersion {
+		return nil, malformed("version 0x%02x, only 0x02 is supported", b[0])
+	}
+	n, err := u16("encryption context length")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := read(n, "encryption context"); err != nil {
+		return nil, err
+	}
+	count, err := u16("data key count")
+	if err != nil {
+		return nil, err
+	}
+	if count == 0 || count > maxKeys {
+		return nil, malformed("%d encrypted data keys, allowed 1 to %d", count, maxKeys)
+	}
+	for range count {
+		for _, field := range []string{"provider ID", "provider info", "encrypted data key"} {
+			n, err := u16(field + " length")
+			if err != nil {
+				return nil, err
+			}
+			if _, err := read(n, field); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if _, err := read(1+4+commitKeySize+tagSize, "content type, frame length, commit key and tag"); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// decReader is the Reader of DecryptStream; it redacts itself in fmt and slog.
+type decReader struct {
+	src  io.Reader
+	h    *Header
+	f    *framer
+	seq  uint32
+	pub  *ecdsa.PublicKey
+	hash hash.Hash
+	in   []byte // one frame's ciphertext and tag
+	out  []byte // one frame's verified plaintext
+	pos  int
+	done bool // the final frame is verified and released
+	err  error
+	hdr  [4 + 4 + ivSize + 4]byte
+}
+
+func (d *decReader) String() string       { return "envelope.DecryptStream{redacted}" }
+func (d *decReader) GoString() string     { return d.String() }
+func (d *decReader) LogValue() slog.Value { return slog.StringValue(d.String()) }
+
+// Read returns verified plaintext; io.EOF after the final frame.
+func (d *decReader) Read(p []byte) (int, error) {
+	for d.pos == len(d.out) {
+		if d.err != nil {
+			return 0, d.err
+		}
+		if d.done {
+			return 0, io.EOF
+		}
+		d.err = d.next()
+	}
+	n := copy(p, d.out[d.pos:])
+	d.pos += n
+	return n, nil
+}
+
+func (d *decReader) fill(b []byte) error {
+	if _, err := io.ReadFull(d.src, b); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return ErrDecrypt // truncated
+		}
+		return fmt.Errorf("envelope: read: %w", err)
+	}
+	if d.hash != nil {
+		d.hash.Write(b)
+	}
+	return nil
+}
+
+// next reads, verifies and decrypts the next frame into d.out.
+func (d *decReader) next() error {
+	clear(d.out)
+	d.out, d.pos = d.out[:0], 0
+	if err := d.fill(d.hdr[:4]); err != nil {
+		return err
+	}
+	seq := binary.BigEndian.Uint32(d.hdr[:4])
+	final := seq == finalFrameMark
+	ivAt := 4
+	if final {
+		if err := d.fill(d.hdr[4:8]); err != nil {
+			return err
+		}
+		seq, ivAt = binary.BigEndian.Uint32(d.hdr[4:8]), 8
+	}
+	if seq != d.seq || (!final && seq == finalFrameMark) {
+		return ErrDecrypt
+	}
+	iv := d.hdr[ivAt : ivAt+ivSize]
+	if err := d.fill(iv); err != nil {
+		return err
+	}
+	if string(iv) != string(d.f.frameIV(seq)) {
+		return ErrDecrypt
+	}
+	n := d.h.FrameLength
+	if final {
+		lenField := d.hdr[ivAt+ivSize : ivAt+ivSize+4]
+		if err := d.fill(lenField); err != nil {
+			return err
+		}
+		n = int(binary.BigEndian.Uint32(lenField))
+		if n > d.h.FrameLength {
+			return ErrDecrypt
+		}
+	}
+	d.in = d.in[:n+tagSize]
+	if err := d.fill(d.in); err != nil {
+		return err
+	}
+	out, err := d.f.open(d.out, seq, final, d.in)
+	if err != nil {
+		return ErrDecrypt
+	}
+	d.seq++
+	if final {
+		if err := d.finish(); err != nil {
+			clear(out)
+			return err
+		}
+		d.done = true
+	}
+	d.out = out
+	return nil
+}
+
+// finish verifies the signature (signed suite) and that src has ended.
+func (d *decReader) finish() error {
+	if d.pub != nil {
+		sum := d.hash.Sum(nil)
+		d.hash = nil // the footer is not hashed
+		var l [2]byte
+		if err := d.fill(l[:]); err != nil {
+			return err
+		}
+		sig := make([]byte, binary.BigEndian.Uint16(l[:]))
+		if err := d.fill(sig); err != nil {
+			return err
+		}
+		if !ecdsa.VerifyASN1(d.pub, sum, sig) {
+			return ErrDecrypt
+		}
+	}
+	var one [1]byte
+	if n, err := io.ReadFull(d.src, one[:]); n > 0 || (err != nil && !errors.Is(err, io.EOF)) {
+		if n > 0 {
+			return ErrDecrypt // trailing bytes
+		}
+		return fmt.Errorf("envelope: read: %w", err)
+	}
+	return nil
+}
