@@ -3,7 +3,6 @@ package envelope
 import (
 	"context"
 	"crypto/ecdsa"
-	"encoding/binary"
 	"fmt"
 )
 
@@ -25,7 +24,7 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 		return nil, err
 	}
 	defer m.wipe()
-	h, f, header, err := c.newHeader(m)
+	_, f, header, err := c.newHeader(m)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +47,6 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 			return nil, err
 		}
 	}
-	_ = h
 	return out, nil
 }
 
@@ -149,5 +147,3 @@ func verifySignature(pub *ecdsa.PublicKey, signed, sig []byte) bool {
 	hh.Write(signed)
 	return ecdsa.VerifyASN1(pub, hh.Sum(nil), sig)
 }
-
-var _ = binary.BigEndian

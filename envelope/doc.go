@@ -1,0 +1,61 @@
+// Package envelope does KMS envelope encryption in the AWS Encryption SDK
+// message format (version 2, with key commitment), so that messages it
+// writes decrypt with the official AWS Encryption SDKs (Java, Python,
+// JavaScript, C, Go, the CLI) and theirs decrypt here.
+//
+// # Envelope encryption
+//
+// KMS GenerateDataKey returns a 32-byte data key in clear and the same key
+// encrypted under a KMS key. The message is encrypted locally under keys
+// derived from the data key, the clear data key is wiped, and the encrypted
+// data key travels in the message header. To read, KMS Decrypt recovers the
+// data key. KMS never sees the data, and one KMS call serves one message.
+//
+// # The format
+//
+// A message is a header, a framed body and, for the signed suite, a footer:
+//
+//   - Header: version 2, the suite, a random 32-byte message ID, the
+//     encryption context (authenticated, stored in clear, sent to KMS), the
+//     encrypted data keys (provider "aws-kms", the KMS key ARN, the
+//     ciphertext), the frame length, a 32-byte commit key, and an AES-GCM tag
+//     over all of it.
+//   - Body: frames of FrameLength plaintext bytes, each AES-256-GCM with its
+//     own IV (its sequence number) and AAD (message ID, frame kind, sequence
+//     number, length); a final frame, possibly empty, carries the rest.
+//   - Footer (SuiteCommitKeyECDSAP384, the default): an ECDSA P-384 signature
+//     over header and body, whose public key is in the encryption context
+//     under aws-crypto-public-key.
+//
+// Keys come from HKDF-SHA512 over the data key with the message ID as salt:
+// the content key, and the commit key that binds the ciphertext to exactly
+// one data key (so a message cannot decrypt to two plaintexts).
+//
+// # Use
+//
+// [New] takes a KMS client (the subset [KMS] of *kms.Client, or
+// envelope/kmstest's in-memory one) and a key ARN. [Client.Encrypt] and
+// [Client.Decrypt] work on whole messages; [Client.EncryptStream] and
+// [Client.DecryptStream] on streams of any size in bounded memory.
+// [ParseHeader] reads a header without decrypting.
+//
+// Decryption is strict: only encrypted data keys whose provider is "aws-kms"
+// and whose key ARN is one the Client was configured with are sent to KMS.
+// The encryption context passed to Decrypt lists pairs that must be present.
+//
+// # Errors and secrets
+//
+// Every failure caused by the message bytes matches [ErrDecrypt]; failed
+// authentication is ErrDecrypt alone, with no detail, and malformed input
+// also matches [ErrMalformed] with sizes and field names. KMS errors are
+// wrapped with the SDK error reachable by errors.As (smithy.APIError). No
+// data key, derived key or plaintext reaches an error, a log, or fmt output:
+// the stream types redact themselves.
+//
+// # References
+//
+//   - AWS Encryption SDK message format:
+//     https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/message-format.html
+//   - The specification: https://github.com/awslabs/aws-encryption-sdk-specification
+//   - Key commitment: https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/concepts.html#key-commitment
+package envelope
