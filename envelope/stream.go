@@ -72,7 +72,8 @@ func (w *encWriter) emit(b []byte) error {
 	return nil
 }
 
-// Write encrypts p, writing every frame it completes.
+// Write encrypts p, writing every frame it completes. Whole frames of p are
+// sealed straight from p, without a copy.
 func (w *encWriter) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
@@ -82,21 +83,32 @@ func (w *encWriter) Write(p []byte) (int, error) {
 	}
 	n := 0
 	for len(p) > 0 {
-		k := min(len(p), w.frameLength-len(w.buf))
-		w.buf = append(w.buf, p[:k]...)
-		p, n = p[k:], n+k
-		if len(w.buf) == w.frameLength {
-			if w.seq == finalFrameMark-1 {
-				w.err = fmt.Errorf("%w: more than 2^32-1 frames", ErrTooLarge)
-				return n, w.err
+		var frame []byte
+		if len(w.buf) == 0 && len(p) >= w.frameLength {
+			frame, p = p[:w.frameLength], p[w.frameLength:]
+			n += w.frameLength
+		} else {
+			k := min(len(p), w.frameLength-len(w.buf))
+			w.buf = append(w.buf, p[:k]...)
+			p = p[k:]
+			n += k
+			if len(w.buf) < w.frameLength {
+				continue
 			}
-			w.out = w.f.seal(w.out[:0], w.seq, false, w.buf)
+			frame = w.buf
+		}
+		if w.seq == finalFrameMark-1 {
+			w.err = fmt.Errorf("%w: more than 2^32-1 frames", ErrTooLarge)
+			return n, w.err
+		}
+		w.out = w.f.seal(w.out[:0], w.seq, false, frame)
+		w.seq++
+		if len(w.buf) > 0 {
 			clear(w.buf)
 			w.buf = w.buf[:0]
-			w.seq++
-			if err := w.emit(w.out); err != nil {
-				return n, err
-			}
+		}
+		if err := w.emit(w.out); err != nil {
+			return n, err
 		}
 	}
 	return n, nil
@@ -173,7 +185,6 @@ func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionCon
 		return nil, err
 	}
 	d.in = make([]byte, 0, h.FrameLength+tagSize)
-	d.out = make([]byte, 0, h.FrameLength)
 	return d, nil
 }
 
@@ -244,28 +255,35 @@ type decReader struct {
 	seq  uint32
 	pub  *ecdsa.PublicKey
 	hash hash.Hash
-	in   []byte // one frame's ciphertext and tag
-	out  []byte // one frame's verified plaintext
+	in   []byte // one frame's ciphertext and tag, then its plaintext
+	out  []byte // the verified plaintext of the current frame, within in
 	pos  int
 	done bool // the final frame is verified and released
 	err  error
-	hdr  [4 + 4 + ivSize + 4]byte
+	hdr  [4 + ivSize + 8]byte
 }
 
 func (d *decReader) String() string       { return "envelope.DecryptStream{redacted}" }
 func (d *decReader) GoString() string     { return d.String() }
 func (d *decReader) LogValue() slog.Value { return slog.StringValue(d.String()) }
 
-// Read returns verified plaintext; io.EOF after the final frame.
+// Read returns verified plaintext; io.EOF after the final frame. When p can
+// hold a whole regular frame, the frame is decrypted straight into p: AES-GCM
+// authenticates before anything counts as read, and on failure p is cleared.
 func (d *decReader) Read(p []byte) (int, error) {
 	for d.pos == len(d.out) {
 		if d.err != nil {
 			return 0, d.err
 		}
 		if d.done {
+			clear(d.in[:cap(d.in)])
 			return 0, io.EOF
 		}
-		d.err = d.next()
+		var n int
+		n, d.err = d.next(p)
+		if n > 0 {
+			return n, nil
+		}
 	}
 	n := copy(p, d.out[d.pos:])
 	d.pos += n
@@ -285,61 +303,60 @@ func (d *decReader) fill(b []byte) error {
 	return nil
 }
 
-// next reads, verifies and decrypts the next frame into d.out.
-func (d *decReader) next() error {
-	clear(d.out)
-	d.out, d.pos = d.out[:0], 0
-	if err := d.fill(d.hdr[:4]); err != nil {
-		return err
+// next reads and verifies the next frame. A regular frame that fits in p is
+// decrypted into p and its length returned; otherwise the plaintext goes to
+// d.out (within d.in, decrypted in place) and next returns 0.
+func (d *decReader) next(p []byte) (int, error) {
+	d.out, d.pos = nil, 0
+	// A regular frame starts with 16 bytes: sequence number and IV. A final
+	// frame starts with the 0xFFFFFFFF mark, so 8 more bytes complete its
+	// sequence number, IV and content length.
+	if err := d.fill(d.hdr[:4+ivSize]); err != nil {
+		return 0, err
 	}
 	seq := binary.BigEndian.Uint32(d.hdr[:4])
 	final := seq == finalFrameMark
-	ivAt := 4
-	if final {
-		if err := d.fill(d.hdr[4:8]); err != nil {
-			return err
-		}
-		seq, ivAt = binary.BigEndian.Uint32(d.hdr[4:8]), 8
-	}
-	if seq != d.seq || (!final && seq == finalFrameMark) {
-		return ErrDecrypt
-	}
-	iv := d.hdr[ivAt : ivAt+ivSize]
-	if err := d.fill(iv); err != nil {
-		return err
-	}
-	if string(iv) != string(d.f.frameIV(seq)) {
-		return ErrDecrypt
-	}
+	iv := d.hdr[4 : 4+ivSize]
 	n := d.h.FrameLength
 	if final {
-		lenField := d.hdr[ivAt+ivSize : ivAt+ivSize+4]
-		if err := d.fill(lenField); err != nil {
-			return err
+		if err := d.fill(d.hdr[4+ivSize : 4+ivSize+8]); err != nil {
+			return 0, err
 		}
-		n = int(binary.BigEndian.Uint32(lenField))
+		seq = binary.BigEndian.Uint32(d.hdr[4:8])
+		iv = d.hdr[8 : 8+ivSize]
+		n = int(binary.BigEndian.Uint32(d.hdr[8+ivSize:]))
 		if n > d.h.FrameLength {
-			return ErrDecrypt
+			return 0, ErrDecrypt
 		}
+	}
+	if seq != d.seq || (!final && seq == finalFrameMark) || string(iv) != string(d.f.frameIV(seq)) {
+		return 0, ErrDecrypt
 	}
 	d.in = d.in[:n+tagSize]
 	if err := d.fill(d.in); err != nil {
-		return err
-	}
-	out, err := d.f.open(d.out, seq, final, d.in)
-	if err != nil {
-		return ErrDecrypt
+		return 0, err
 	}
 	d.seq++
+	if !final && len(p) >= n {
+		if _, err := d.f.open(p[:0], seq, false, d.in); err != nil {
+			clear(p[:n])
+			return 0, ErrDecrypt
+		}
+		return n, nil
+	}
+	out, err := d.f.open(d.in[:0], seq, final, d.in)
+	if err != nil {
+		return 0, ErrDecrypt
+	}
 	if final {
 		if err := d.finish(); err != nil {
 			clear(out)
-			return err
+			return 0, err
 		}
 		d.done = true
 	}
 	d.out = out
-	return nil
+	return 0, nil
 }
 
 // finish verifies the signature (signed suite) and that src has ended.
