@@ -81,7 +81,7 @@ func ExampleClient_EncryptStream() {
 		return
 	}
 	io.Copy(w, strings.NewReader(strings.Repeat("a,b,c\n", 10_000))) // any size, in bounded memory
-	if err := w.Close(); err != nil {                               // writes the final frame and signature
+	if err := w.Close(); err != nil {                                // writes the final frame and signature
 		fmt.Println(err)
 		return
 	}
