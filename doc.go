@@ -10,7 +10,8 @@
 //     KMS key and alias ARNs: parse, build, validate.
 //   - [github.com/awskit/awskit/capacity]: DynamoDB item sizes and capacity
 //     units per operation, and provisioning.
-//   - envelope: KMS envelope encryption in the AWS Encryption SDK message format.
+//   - [github.com/awskit/awskit/envelope]: KMS envelope encryption in the AWS
+//     Encryption SDK message format.
 //   - [github.com/awskit/awskit/s3keys]: deterministic hash prefixes for S3
 //     keys, their reversal, shard fan-out listing, key validation.
 //   - [github.com/awskit/awskit/backoff]: exponential backoff with jitter, a
@@ -19,8 +20,6 @@
 //     integer weights for target splits, traffic-shift schedules.
 //   - [github.com/awskit/awskit/sigv4temp]: SigV4 signing with temporary STS
 //     credentials, presigning, a signing transport.
-//
-// Packages without a link above are planned and not yet in this module.
 //
 // Start with the tour, which runs offline: go run ./examples/tour.
 package awskit

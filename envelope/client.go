@@ -42,7 +42,7 @@ type Options struct {
 	FrameLength          int       // plaintext bytes per frame; default 4096; 1 to 2^31-1
 	AdditionalKeyIDs     []string  // the data key is also encrypted under each of these key ARNs
 	MaxEncryptedDataKeys int       // decrypt refuses messages with more; default 10; encrypt may not exceed it either
-	Rand                 io.Reader // message IDs and signing keys; default crypto/rand.Reader
+	Rand                 io.Reader // message IDs and signing keys; default crypto/rand.Reader (crypto/ecdsa keeps signing keys unreproducible even from a seeded reader)
 
 	// MaxFrameLength bounds the frame length DecryptStream accepts from a
 	// header, and so the memory it allocates; default 64 MiB. Decrypt is

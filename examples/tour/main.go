@@ -21,6 +21,7 @@ var sections = []section{
 	{"backoff", tourBackoff},
 	{"s3keys", tourS3Keys},
 	{"sigv4temp", tourSigV4Temp},
+	{"envelope", tourEnvelope},
 }
 
 func main() {

@@ -58,3 +58,13 @@ func TestTourSigV4Temp(t *testing.T) {
 	assert.Contains(t, b.String(), "Signature=6ac2589afb3c2df6309cd71d75177d225e5d1605769c442c4e782ca9d8a5e7d8")
 	assert.Contains(t, b.String(), "credentials expired")
 }
+
+func TestTourEnvelope(t *testing.T) {
+	var a, b strings.Builder
+	require.NoError(t, tourEnvelope(&a))
+	require.NoError(t, tourEnvelope(&b))
+	assert.Equal(t, a.String(), b.String(), "seeded: the same output every run")
+	assert.Contains(t, a.String(), `decrypted: "Meet me at the usual place at ten."`)
+	assert.Contains(t, a.String(), "one flipped bit in the body: envelope: unable to decrypt message")
+	assert.Contains(t, a.String(), "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY (0x0478)")
+}
