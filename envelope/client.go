@@ -48,6 +48,13 @@ type Options struct {
 	// header, and so the memory it allocates; default 64 MiB. Decrypt is
 	// bounded by the message it is given.
 	MaxFrameLength int
+
+	// Cache, when set, reuses data keys within its limits: Encrypt takes
+	// encryption materials from it, and Decrypt and DecryptStream decrypted
+	// data keys. EncryptStream, whose length is unknown when the data key is
+	// chosen, always asks KMS. Read Cache's documentation for the security
+	// trade-off. nil: every message costs a KMS call.
+	Cache *Cache
 }
 
 // Client encrypts and decrypts messages in the AWS Encryption SDK message
@@ -164,6 +171,7 @@ func (c *Client) newMaterials(ctx context.Context, callerEC map[string]string) (
 			return nil, fmt.Errorf("%w: encryption context over 65,535 bytes with the public key", ErrInvalidInput)
 		}
 	}
+	c.countKMS(1 + len(c.opts.AdditionalKeyIDs))
 	out, err := c.kms.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{
 		KeyId: aws.String(c.keyID), NumberOfBytes: aws.Int32(dataKeySize), EncryptionContext: m.ec,
 	})
@@ -218,6 +226,7 @@ func (c *Client) decryptDataKey(ctx context.Context, h *Header) ([]byte, error) 
 			continue
 		}
 		tried++
+		c.countKMS(1)
 		out, err := c.kms.Decrypt(ctx, &kms.DecryptInput{
 			KeyId: aws.String(k.KeyARN), CiphertextBlob: k.Ciphertext, EncryptionContext: h.EncryptionContext,
 		})
@@ -236,6 +245,52 @@ func (c *Client) decryptDataKey(ctx context.Context, h *Header) ([]byte, error) 
 		return nil, fmt.Errorf("%w: none of the message's %d data keys is under %s", ErrNoKey, len(h.DataKeys), strings.Join(c.allowed, ", "))
 	}
 	return nil, fmt.Errorf("%w: %w", ErrNoKey, errors.Join(errs...))
+}
+
+func (c *Client) countKMS(n int) {
+	if c.opts.Cache != nil {
+		c.opts.Cache.addKMSCalls(n)
+	}
+}
+
+// encryptionMaterials returns materials for one message of n bytes: from the
+// cache when one is set and an entry allows it, else fresh from KMS (and
+// then cached).
+func (c *Client) encryptionMaterials(ctx context.Context, ec map[string]string, n int) (*materials, error) {
+	if c.opts.Cache == nil {
+		return c.newMaterials(ctx, ec)
+	}
+	if err := checkContext(ec); err != nil {
+		return nil, err
+	}
+	key, _ := c.encryptCacheKey(ec)
+	if m := c.opts.Cache.getEncrypt(key, uint64(n)); m != nil {
+		return m, nil
+	}
+	m, err := c.newMaterials(ctx, ec)
+	if err != nil {
+		return nil, err
+	}
+	c.opts.Cache.putEncrypt(key, m, uint64(n))
+	return m, nil
+}
+
+// dataKey returns the data key of a parsed message: from the cache when one
+// is set, else from KMS (and then cached).
+func (c *Client) dataKey(ctx context.Context, h *Header) ([]byte, error) {
+	if c.opts.Cache == nil {
+		return c.decryptDataKey(ctx, h)
+	}
+	key := c.decryptCacheKey(h)
+	if dk := c.opts.Cache.getDecrypt(key); dk != nil {
+		return dk, nil
+	}
+	dk, err := c.decryptDataKey(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	c.opts.Cache.putDecrypt(key, dk)
+	return dk, nil
 }
 
 func (c *Client) isAllowed(keyARN string) bool {

@@ -19,7 +19,7 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 	if uint64(full)+1 > maxFrames {
 		return nil, fmt.Errorf("%w: %d bytes need more than 2^32-1 frames of %d", ErrTooLarge, len(plaintext), fl)
 	}
-	m, err := c.newMaterials(ctx, encryptionContext)
+	m, err := c.encryptionMaterials(ctx, encryptionContext, len(plaintext))
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (c *Client) Decrypt(ctx context.Context, message []byte, encryptionContext 
 			return nil, err
 		}
 	}
-	dataKey, err := c.decryptDataKey(ctx, h)
+	dataKey, err := c.dataKey(ctx, h)
 	if err != nil {
 		return nil, err
 	}

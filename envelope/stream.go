@@ -175,7 +175,7 @@ func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionCon
 		d.hash = newSignatureHash()
 		d.hash.Write(raw)
 	}
-	dataKey, err := c.decryptDataKey(ctx, h)
+	dataKey, err := c.dataKey(ctx, h)
 	if err != nil {
 		return nil, err
 	}
