@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -200,5 +201,52 @@ func TestJSEncryptsGoDecrypts(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Messages written with a data key cache (one data key, several messages)
+// decrypt with the JavaScript ESDK, each of them.
+func TestCachedMessagesJSDecrypts(t *testing.T) {
+	client := localKMS(t)
+	key := createKey(t, client)
+	cache, err := envelope.NewCache(envelope.CacheOptions{MaxAge: time.Hour, MaxMessages: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, suite := range interopSuites {
+		c, err := envelope.New(client, key, func(o *envelope.Options) { o.Suite, o.Cache = suite, cache })
+		if err != nil {
+			t.Fatal(err)
+		}
+		var edk []byte
+		for i := range 3 {
+			pt := plaintextOf(100 * (i + 1))
+			msg, err := c.Encrypt(context.Background(), pt, map[string]string{"cached": "yes"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := envelope.ParseHeader(msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				edk = h.DataKeys[0].Ciphertext
+			} else if !bytes.Equal(edk, h.DataKeys[0].Ciphertext) {
+				t.Fatal("the cache did not reuse the data key")
+			}
+			in, out := filepath.Join(dir, "msg"), filepath.Join(dir, "pt")
+			if err := os.WriteFile(in, msg, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			node(t, "decrypt", kmsEndpoint, key, in, out)
+			got, err := os.ReadFile(out)
+			if err != nil || !bytes.Equal(got, pt) {
+				t.Fatalf("%v message %d: JS decrypted %d bytes, want %d (%v)", suite, i, len(got), len(pt), err)
+			}
+		}
+	}
+	if s := cache.Stats(); s.EncryptHits != 4 || s.KMSCalls != 2 {
+		t.Fatalf("cache stats %+v, want 4 hits and 2 KMS calls", s)
 	}
 }
