@@ -37,23 +37,12 @@ const functionKind = "function ARN"
 // validates every field as Validate does. The parsed Partition is always set.
 // On success it does not allocate: the fields are substrings of s.
 func ParseFunction(s string) (Function, error) {
-	rest, ok := strings.CutPrefix(s, "arn:")
-	if !ok {
-		return Function{}, &ParseError{Kind: functionKind, Field: "prefix", Value: s, Reason: `must start with "arn:"`}
-	}
 	var f Function
-	var service string
-	f.Partition, rest, _ = strings.Cut(rest, ":")
-	service, rest, ok = strings.Cut(rest, ":")
-	if !ok || service != "lambda" {
-		return Function{}, &ParseError{Kind: functionKind, Field: "service", Value: service, Reason: `must be "lambda"`}
+	rest, err := splitARN(functionKind, "lambda", s, &f.Partition, &f.Region, &f.AccountID)
+	if err != nil {
+		return Function{}, err
 	}
-	f.Region, rest, _ = strings.Cut(rest, ":")
-	f.AccountID, rest, ok = strings.Cut(rest, ":")
-	if !ok {
-		return Function{}, &ParseError{Kind: functionKind, Field: "resource", Reason: "missing"}
-	}
-	rest, ok = strings.CutPrefix(rest, "function:")
+	rest, ok := strings.CutPrefix(rest, "function:")
 	if !ok {
 		return Function{}, &ParseError{Kind: functionKind, Field: "resource", Value: rest, Reason: `must start with "function:"`}
 	}
@@ -61,13 +50,34 @@ func ParseFunction(s string) (Function, error) {
 	if ok && f.Qualifier == "" {
 		return Function{}, &ParseError{Kind: functionKind, Field: "qualifier", Reason: "empty after \":\""}
 	}
-	if f.Partition == "" {
-		return Function{}, &ParseError{Kind: functionKind, Field: "partition", Reason: "missing"}
-	}
 	if err := f.validate(functionKind); err != nil {
 		return Function{}, err
 	}
 	return f, nil
+}
+
+// splitARN checks "arn:PARTITION:SERVICE:REGION:ACCOUNT:" and returns the
+// resource after it, storing the other sections (substrings of s).
+func splitARN(kind, service, s string, partition, region, account *string) (string, error) {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return "", &ParseError{Kind: kind, Field: "prefix", Value: s, Reason: `must start with "arn:"`}
+	}
+	var svc string
+	*partition, rest, _ = strings.Cut(rest, ":")
+	svc, rest, ok = strings.Cut(rest, ":")
+	if !ok || svc != service {
+		return "", &ParseError{Kind: kind, Field: "service", Value: svc, Reason: `must be "` + service + `"`}
+	}
+	*region, rest, _ = strings.Cut(rest, ":")
+	*account, rest, ok = strings.Cut(rest, ":")
+	if !ok {
+		return "", &ParseError{Kind: kind, Field: "resource", Reason: "missing"}
+	}
+	if *partition == "" {
+		return "", &ParseError{Kind: kind, Field: "partition", Reason: "missing"}
+	}
+	return rest, nil
 }
 
 // ParseFunctionName parses any of the forms Lambda's FunctionName parameter

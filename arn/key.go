@@ -31,21 +31,10 @@ const keyKind = "key ARN"
 // does. References to AWS managed keys ("alias/aws/s3") parse. The parsed
 // Partition is always set. On success it does not allocate.
 func ParseKey(s string) (Key, error) {
-	rest, ok := strings.CutPrefix(s, "arn:")
-	if !ok {
-		return Key{}, &ParseError{Kind: keyKind, Field: "prefix", Value: s, Reason: `must start with "arn:"`}
-	}
 	var k Key
-	var service string
-	k.Partition, rest, _ = strings.Cut(rest, ":")
-	service, rest, ok = strings.Cut(rest, ":")
-	if !ok || service != "kms" {
-		return Key{}, &ParseError{Kind: keyKind, Field: "service", Value: service, Reason: `must be "kms"`}
-	}
-	k.Region, rest, _ = strings.Cut(rest, ":")
-	k.AccountID, rest, ok = strings.Cut(rest, ":")
-	if !ok {
-		return Key{}, &ParseError{Kind: keyKind, Field: "resource", Reason: "missing"}
+	rest, err := splitARN(keyKind, "kms", s, &k.Partition, &k.Region, &k.AccountID)
+	if err != nil {
+		return Key{}, err
 	}
 	switch {
 	case strings.HasPrefix(rest, "key/"):
@@ -57,9 +46,6 @@ func ParseKey(s string) (Key, error) {
 		k.Alias = rest
 	default:
 		return Key{}, &ParseError{Kind: keyKind, Field: "resource", Value: rest, Reason: `must start with "key/" or "alias/"`}
-	}
-	if k.Partition == "" {
-		return Key{}, &ParseError{Kind: keyKind, Field: "partition", Reason: "missing"}
 	}
 	if err := k.Validate(); err != nil {
 		return Key{}, err
