@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +23,8 @@ import (
 	"github.com/nsmithuk/local-kms/src"
 	"github.com/nsmithuk/local-kms/src/config"
 	"github.com/nsmithuk/local-kms/src/data"
+	"github.com/nsmithuk/local-kms/src/handler"
+	"github.com/sirupsen/logrus"
 
 	"github.com/awskit/awskit/envelope"
 )
@@ -44,7 +49,7 @@ func localKMS(t *testing.T) *kms.Client {
 		}
 		config.AWSRegion, config.AWSAccountId, config.DatabasePath = "us-east-1", "111122223333", filepath.Join(dir, "db")
 		db := data.NewDatabase(config.DatabasePath)
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { src.HandleRequest(w, r, db) }))
+		srv := httptest.NewServer(quietKMS(db))
 		kmsEndpoint = srv.URL // the server lives as long as the test binary
 	})
 	if kmsErr != nil {
@@ -54,6 +59,35 @@ func localKMS(t *testing.T) *kms.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(kmsEndpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDLOCAL", "local", ""),
+	})
+}
+
+// quietKMS serves the KMS API as local-kms's src.HandleRequest does (the
+// X-Amz-Target operation dispatched to its request handler), but with a
+// logger that discards, so the server's per-request log lines do not mix
+// into test and benchmark output.
+func quietKMS(db *data.Database) http.Handler {
+	quiet := logrus.New()
+	quiet.SetOutput(io.Discard)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := strings.Split(r.Header.Get("X-Amz-Target"), ".")
+		if r.Method != http.MethodPost || len(target) < 2 {
+			src.HandleRequest(w, r, db) // its own errors for anything else
+			return
+		}
+		method := reflect.ValueOf(handler.NewRequestHandler(r, quiet, db)).MethodByName(target[1])
+		if !method.IsValid() {
+			src.HandleRequest(w, r, db)
+			return
+		}
+		resp, ok := method.Call(nil)[0].Interface().(handler.Response)
+		if !ok {
+			http.Error(w, "unexpected handler result", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(resp.Code)
+		io.WriteString(w, resp.Body)
 	})
 }
 
