@@ -146,8 +146,12 @@ func (c *Cache) Clear() {
 }
 
 // String redacts: a Cache holds data keys.
-func (c *Cache) String() string       { return "envelope.Cache{redacted}" }
-func (c *Cache) GoString() string     { return c.String() }
+func (c *Cache) String() string { return "envelope.Cache{redacted}" }
+
+// GoString redacts, for %#v.
+func (c *Cache) GoString() string { return c.String() }
+
+// LogValue redacts, for log/slog.
 func (c *Cache) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 func (c *Cache) removeLocked(e *list.Element) {

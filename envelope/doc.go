@@ -39,6 +39,10 @@
 // [Client.DecryptStream] on streams of any size in bounded memory.
 // [ParseHeader] reads a header without decrypting.
 //
+// A [Cache] (Options.Cache) lets many messages share one data key, within
+// the AWS Encryption SDK's limits, so that they cost one KMS call; read its
+// documentation for the security trade-off.
+//
 // Decryption is strict: only encrypted data keys whose provider is "aws-kms"
 // and whose key ARN is one the Client was configured with are sent to KMS.
 // The encryption context passed to Decrypt lists pairs that must be present.

@@ -9,10 +9,11 @@ import (
 // STSOperation is an STS operation that issues temporary credentials.
 type STSOperation int
 
+// The STS operations that issue temporary credentials.
 const (
-	GetSessionToken STSOperation = iota + 1
-	AssumeRole
-	GetFederationToken
+	GetSessionToken    STSOperation = iota + 1 // sts:GetSessionToken
+	AssumeRole                                 // sts:AssumeRole
+	GetFederationToken                         // sts:GetFederationToken
 )
 
 // String returns the operation's API name.
