@@ -33,8 +33,7 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 	if m.signer != nil {
 		size += 2 + 104 // the longest DER P-384 signature
 	}
-	// append(nil, make(...)...) allocates without zeroing: every byte is written below.
-	out := append([]byte(nil), make([]byte, size)...)[:0]
+	out := make([]byte, 0, size)
 	out = append(out, header...)
 	seq := uint32(1)
 	for i := 0; i < full; i++ {
@@ -93,7 +92,7 @@ func (c *Client) Decrypt(ctx context.Context, message []byte, encryptionContext 
 		return nil, err
 	}
 	r := &reader{b: message, off: h.Size}
-	out := append([]byte(nil), make([]byte, max(0, len(message)-h.Size))...)[:0] // never longer than the body; not zeroed
+	out := make([]byte, 0, max(0, len(message)-h.Size)) // plaintext is never longer than the body
 	for seq := uint32(1); ; seq++ {
 		first := r.u32("sequence number")
 		final := first == finalFrameMark
