@@ -34,8 +34,9 @@ type Workload struct {
 	Indexes     []GlobalIndex
 }
 
-// GlobalIndex describes one global secondary index. Index reads are always
-// eventually consistent. An index write costs WriteUnits of the projected item;
+// GlobalIndex describes one global secondary index; the zero value is an
+// index that is never read or written. Index reads are always eventually
+// consistent. An index write costs WriteUnits of the projected item;
 // a table write that changes the index key costs a delete of the old index
 // entry plus a put of the new one.
 type GlobalIndex struct {

@@ -71,6 +71,8 @@ type CacheStats struct {
 // public key is part of the context). A decryption entry is found by the
 // message's encrypted data keys, suite and full context. Expired, used-up
 // and evicted entries have their keys wiped.
+//
+// The zero value is not usable; use NewCache.
 type Cache struct {
 	opts CacheOptions
 

@@ -29,7 +29,9 @@ type DataKey struct {
 }
 
 // Header is a parsed message header (format version 2). ParseHeader does not
-// authenticate it: only Decrypt, with the data key, can.
+// authenticate it: only Decrypt, with the data key, can. A Header holds no
+// secret (the commit key is public by design) and is not modified after
+// parsing, so it may be read concurrently.
 type Header struct {
 	Suite             Suite
 	MessageID         [messageIDSize]byte

@@ -49,7 +49,9 @@ func (e *DurationError) Error() string {
 // Unwrap returns ErrDuration.
 func (e *DurationError) Unwrap() error { return ErrDuration }
 
-// SessionOptions describe the caller, for SessionDuration.
+// SessionOptions describe the caller, for SessionDuration. The zero value is
+// an IAM user (not root) and, for AssumeRole, a role with the default
+// one-hour MaxSessionDuration, not chained.
 type SessionOptions struct {
 	// RootCredentials: the call is made with the account root user's
 	// credentials (GetSessionToken, GetFederationToken).

@@ -7,7 +7,8 @@ import (
 )
 
 // Step is one stage of a traffic shift: from At on, NewPercent percent of the
-// traffic goes to the new version, until the next step.
+// traffic goes to the new version, until the next step. The zero value is
+// "0% on the new version from the start". A plain value.
 type Step struct {
 	At         time.Duration // offset from the start of the shift
 	NewPercent float64       // percent of traffic on the new version from At on, in [0, 100]
