@@ -1,9 +1,11 @@
 package envelope
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"fmt"
+	"io"
 )
 
 // Encrypt encrypts plaintext under a new data key and returns the whole
@@ -42,7 +44,7 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 	}
 	out = f.seal(out, seq, true, plaintext[full*fl:])
 	if m.signer != nil {
-		out, err = appendSignature(out, m.signer, c)
+		out, err = appendSignature(out, m.signer, c.opts.Rand)
 		if err != nil {
 			return nil, err
 		}
@@ -50,10 +52,10 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 	return out, nil
 }
 
-func appendSignature(msg []byte, priv *ecdsa.PrivateKey, c *Client) ([]byte, error) {
+func appendSignature(msg []byte, priv *ecdsa.PrivateKey, rand io.Reader) ([]byte, error) {
 	hh := newSignatureHash()
 	hh.Write(msg)
-	footer, err := sign(priv, c.opts.Rand, hh.Sum(nil))
+	footer, err := sign(priv, rand, hh.Sum(nil))
 	if err != nil {
 		return nil, err
 	}
@@ -68,82 +70,31 @@ func appendSignature(msg []byte, priv *ecdsa.PrivateKey, c *Client) ([]byte, err
 // ErrContextMismatch, naming the key. Only encrypted data keys under the
 // client's key ARNs are tried (ErrNoKey otherwise). Every failure caused by
 // the message bytes matches ErrDecrypt.
+//
+// Decrypt reads the body with DecryptStream's frame reader, so both apply
+// the same checks; it returns the plaintext only after io.EOF, which the
+// reader gives only when everything verified.
 func (c *Client) Decrypt(ctx context.Context, message []byte, encryptionContext map[string]string) ([]byte, error) {
 	h, err := parseHeader(message, c.opts.MaxEncryptedDataKeys)
 	if err != nil {
 		return nil, err
 	}
-	if err := requireContext(h.EncryptionContext, encryptionContext); err != nil {
+	body := message[h.Size:]
+	// A frame cannot be longer than the body: the buffer need not be either.
+	d, err := c.newDecReader(ctx, h, message[:h.Size], bytes.NewReader(body), min(h.FrameLength+tagSize, len(body)), encryptionContext)
+	if err != nil {
 		return nil, err
 	}
-	var pub *ecdsa.PublicKey
-	if h.Suite.signed() {
-		if pub, err = verifier(h); err != nil {
+	out := make([]byte, 0, len(body)) // plaintext is never longer than the body
+	for {
+		n, err := d.Read(out[len(out):cap(out)])
+		out = out[:len(out)+n]
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			clear(out[:cap(out)])
 			return nil, err
 		}
 	}
-	dataKey, err := c.dataKey(ctx, h)
-	if err != nil {
-		return nil, err
-	}
-	f, err := verifyHeader(h, dataKey)
-	clear(dataKey)
-	if err != nil {
-		return nil, err
-	}
-	r := &reader{b: message, off: h.Size}
-	out := make([]byte, 0, max(0, len(message)-h.Size)) // plaintext is never longer than the body
-	for seq := uint32(1); ; seq++ {
-		first := r.u32("sequence number")
-		final := first == finalFrameMark
-		if final {
-			first = r.u32("sequence number")
-		}
-		if r.err != nil {
-			return nil, ErrDecrypt
-		}
-		if first != seq || (!final && seq == finalFrameMark) {
-			return nil, ErrDecrypt
-		}
-		iv := r.take(ivSize, "IV")
-		n := h.FrameLength
-		if final {
-			n = int(r.u32("content length"))
-			if n > h.FrameLength {
-				return nil, ErrDecrypt
-			}
-		}
-		ct := r.take(n+tagSize, "frame")
-		if r.err != nil || string(iv) != string(f.frameIV(seq)) {
-			return nil, ErrDecrypt
-		}
-		out, err = f.open(out, seq, final, ct)
-		if err != nil {
-			clear(out[:cap(out)])
-			return nil, ErrDecrypt
-		}
-		if final {
-			break
-		}
-	}
-	if pub != nil {
-		end := r.off
-		sigLen := r.u16("signature length")
-		sig := r.take(sigLen, "signature")
-		if r.err != nil || !verifySignature(pub, message[:end], sig) {
-			clear(out[:cap(out)])
-			return nil, ErrDecrypt
-		}
-	}
-	if r.off != len(message) {
-		clear(out[:cap(out)])
-		return nil, ErrDecrypt // trailing bytes
-	}
-	return out, nil
-}
-
-func verifySignature(pub *ecdsa.PublicKey, signed, sig []byte) bool {
-	hh := newSignatureHash()
-	hh.Write(signed)
-	return ecdsa.VerifyASN1(pub, hh.Sum(nil), sig)
 }

@@ -164,10 +164,19 @@ func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionCon
 	if h.FrameLength > c.opts.MaxFrameLength {
 		return nil, malformed("frame length %d over MaxFrameLength %d", h.FrameLength, c.opts.MaxFrameLength)
 	}
+	return c.newDecReader(ctx, h, raw, src, h.FrameLength+tagSize, encryptionContext)
+}
+
+// newDecReader is the common start of Decrypt and DecryptStream: the context
+// check, the signature key, the data key (KMS or cache), the header's
+// authentication; body reads the frames after the header raw, and frames are
+// read into a buffer of bufCap bytes.
+func (c *Client) newDecReader(ctx context.Context, h *Header, raw []byte, body io.Reader, bufCap int, encryptionContext map[string]string) (*decReader, error) {
 	if err := requireContext(h.EncryptionContext, encryptionContext); err != nil {
 		return nil, err
 	}
-	d := &decReader{src: src, h: h, seq: 1}
+	d := &decReader{src: body, h: h, seq: 1}
+	var err error
 	if h.Suite.signed() {
 		if d.pub, err = verifier(h); err != nil {
 			return nil, err
@@ -184,7 +193,7 @@ func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionCon
 	if err != nil {
 		return nil, err
 	}
-	d.in = make([]byte, 0, h.FrameLength+tagSize)
+	d.in = make([]byte, 0, bufCap)
 	return d, nil
 }
 
@@ -331,6 +340,9 @@ func (d *decReader) next(p []byte) (int, error) {
 	}
 	if seq != d.seq || (!final && seq == finalFrameMark) || string(iv) != string(d.f.frameIV(seq)) {
 		return 0, ErrDecrypt
+	}
+	if n+tagSize > cap(d.in) {
+		return 0, ErrDecrypt // longer than what is left of an in-memory message
 	}
 	d.in = d.in[:n+tagSize]
 	if err := d.fill(d.in); err != nil {
