@@ -255,17 +255,16 @@ func (w *cacheKeyWriter) field(s []byte) {
 func (w *cacheKeyWriter) sum() [sha512.Size384]byte { return sha512.Sum384(w.b) }
 
 // encryptCacheKey partitions encryption entries by suite, key ARNs and the
-// caller's exact encryption context.
-func (cl *Client) encryptCacheKey(ec map[string]string) ([sha512.Size384]byte, bool) {
+// caller's exact encryption context, given serialized.
+func (cl *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte {
 	w := &cacheKeyWriter{}
 	w.field([]byte("encrypt"))
 	w.field(binary.BigEndian.AppendUint16(nil, uint16(cl.opts.Suite)))
 	for _, k := range cl.allowed {
 		w.field([]byte(k))
 	}
-	ctx, ok := serializeContext(nil, ec)
-	w.field(ctx)
-	return w.sum(), ok
+	w.field(serializedContext)
+	return w.sum()
 }
 
 // decryptCacheKey identifies a data key by the message's suite, encrypted

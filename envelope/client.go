@@ -122,17 +122,19 @@ func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 // KeyID returns the key ARN the client generates data keys under.
 func (c *Client) KeyID() string { return c.keyID }
 
-// checkContext validates the caller's encryption context.
-func checkContext(ec map[string]string) error {
+// checkContext validates the caller's encryption context and returns its
+// serialized form.
+func checkContext(ec map[string]string) ([]byte, error) {
 	for k := range ec {
 		if strings.HasPrefix(k, reservedPrefix) {
-			return fmt.Errorf("%w: key %q", ErrReservedContext, k)
+			return nil, fmt.Errorf("%w: key %q", ErrReservedContext, k)
 		}
 	}
-	if _, ok := serializeContext(nil, ec); !ok {
-		return fmt.Errorf("%w: encryption context is not valid UTF-8 or over 65,535 bytes serialized", ErrInvalidInput)
+	b, ok := serializeContext(nil, ec)
+	if !ok {
+		return nil, fmt.Errorf("%w: encryption context is not valid UTF-8 or over 65,535 bytes serialized", ErrInvalidInput)
 	}
-	return nil
+	return b, nil
 }
 
 // materials is what encrypting one message needs. Its dataKey is wiped by
@@ -151,11 +153,9 @@ func (m *materials) wipe() {
 
 // newMaterials generates a data key under the client's key, encrypts it under
 // the additional keys, and for the signed suite makes the signing key and
-// puts its public half in the context before KMS sees it.
+// puts its public half in the context before KMS sees it. callerEC has passed
+// checkContext.
 func (c *Client) newMaterials(ctx context.Context, callerEC map[string]string) (*materials, error) {
-	if err := checkContext(callerEC); err != nil {
-		return nil, err
-	}
 	m := &materials{ec: make(map[string]string, len(callerEC)+1)}
 	for k, v := range callerEC {
 		m.ec[k] = v
@@ -253,17 +253,19 @@ func (c *Client) countKMS(n int) {
 	}
 }
 
-// encryptionMaterials returns materials for one message of n bytes: from the
-// cache when one is set and an entry allows it, else fresh from KMS (and
-// then cached).
+// encryptionMaterials validates the caller's context and returns materials
+// for one message of n bytes: from the cache when one is set and an entry
+// allows it, else fresh from KMS (and then cached). n < 0 (a stream, whose
+// length is unknown) always asks KMS and caches nothing.
 func (c *Client) encryptionMaterials(ctx context.Context, ec map[string]string, n int) (*materials, error) {
-	if c.opts.Cache == nil {
-		return c.newMaterials(ctx, ec)
-	}
-	if err := checkContext(ec); err != nil {
+	serialized, err := checkContext(ec)
+	if err != nil {
 		return nil, err
 	}
-	key, _ := c.encryptCacheKey(ec)
+	if c.opts.Cache == nil || n < 0 {
+		return c.newMaterials(ctx, ec)
+	}
+	key := c.encryptCacheKey(serialized)
 	if m := c.opts.Cache.getEncrypt(key, uint64(n)); m != nil {
 		return m, nil
 	}

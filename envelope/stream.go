@@ -19,7 +19,7 @@ import (
 // message without its final frame does not decrypt. Errors from dst stick:
 // every later Write and Close returns them.
 func (c *Client) EncryptStream(ctx context.Context, dst io.Writer, encryptionContext map[string]string) (io.WriteCloser, error) {
-	m, err := c.newMaterials(ctx, encryptionContext)
+	m, err := c.encryptionMaterials(ctx, encryptionContext, -1)
 	if err != nil {
 		return nil, err
 	}
