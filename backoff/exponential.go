@@ -13,9 +13,7 @@ func ceiling(base, capDelay time.Duration, attempt int) time.Duration {
 	if base <= 0 {
 		return 0
 	}
-	if capDelay <= 0 {
-		capDelay = math.MaxInt64
-	}
+	capDelay = capOrMax(capDelay)
 	shift := max(attempt, 1) - 1
 	if shift >= 63 || base > capDelay>>shift {
 		return capDelay
@@ -23,20 +21,33 @@ func ceiling(base, capDelay time.Duration, attempt int) time.Duration {
 	return base << shift
 }
 
-// jitter returns r()*d for a random r in [0, 1), never above d and never
-// negative, whatever r returns.
-func jitter(r func() float64, d time.Duration) time.Duration {
+// capOrMax returns c, or the largest Duration when c <= 0 (no cap).
+func capOrMax(c time.Duration) time.Duration {
+	if c <= 0 {
+		return math.MaxInt64
+	}
+	return c
+}
+
+// draw returns r(), math/rand/v2's Float64 when r is nil, forced into
+// [0, 1] whatever r returns (NaN and negatives give 0).
+func draw(r func() float64) float64 {
 	if r == nil {
 		r = rand.Float64
 	}
 	f := r()
-	if !(f > 0) { // also NaN
+	switch {
+	case !(f > 0):
 		return 0
+	case f > 1:
+		return 1
 	}
-	if f >= 1 {
-		return d
-	}
-	return min(d, time.Duration(f*float64(d)))
+	return f
+}
+
+// jitter returns draw(r)*d: never above d, never negative.
+func jitter(r func() float64, d time.Duration) time.Duration {
+	return min(d, time.Duration(draw(r)*float64(d)))
 }
 
 // Exponential is exponential backoff without jitter, the baseline of the AWS

@@ -1,10 +1,6 @@
 package backoff
 
-import (
-	"math"
-	"math/rand/v2"
-	"time"
-)
+import "time"
 
 // FullJitter is exponential backoff with full jitter, the strategy the AWS
 // Architecture Blog recommends: the delay after attempt n (1-based) is
@@ -70,27 +66,14 @@ func (d *Decorrelated) Next() time.Duration {
 	if d.Base <= 0 {
 		return 0
 	}
-	capDelay := d.Cap
-	if capDelay <= 0 {
-		capDelay = math.MaxInt64
-	}
+	capDelay := capOrMax(d.Cap)
 	if capDelay <= d.Base {
 		d.prev = capDelay
 		return capDelay
 	}
 	prev := max(d.prev, d.Base)
-	r := d.Rand
-	if r == nil {
-		r = rand.Float64
-	}
-	f := r()
-	if !(f > 0) {
-		f = 0
-	} else if f >= 1 {
-		f = math.Nextafter(1, 0)
-	}
 	// In float64, so that 3*prev cannot overflow.
-	v := float64(d.Base) + f*(3*float64(prev)-float64(d.Base))
+	v := float64(d.Base) + draw(d.Rand)*(3*float64(prev)-float64(d.Base))
 	next := capDelay
 	if v < float64(capDelay) {
 		next = time.Duration(v)
