@@ -45,9 +45,15 @@ func draw(r func() float64) float64 {
 	return f
 }
 
-// jitter returns draw(r)*d: never above d, never negative.
+// jitter returns draw(r)*d: never above d, never negative. A draw of 1 gives
+// d itself: float64 cannot hold every Duration, and 1*float64(MaxInt64)
+// would round to 2^63, which overflows.
 func jitter(r func() float64, d time.Duration) time.Duration {
-	return min(d, time.Duration(draw(r)*float64(d)))
+	f := draw(r)
+	if f == 1 {
+		return d
+	}
+	return min(d, time.Duration(f*float64(d)))
 }
 
 // Exponential is exponential backoff without jitter, the baseline of the AWS
