@@ -117,9 +117,7 @@ func Sign(ctx context.Context, r *http.Request, creds aws.Credentials, service, 
 		h = http.Header{}
 		r.Header = h
 	}
-	delete(h, headerAuthorization)
-	delete(h, headerDate)
-	delete(h, headerToken)
+	removeSignature(h)
 	if o.ContentSHA256Header {
 		h[headerContentSHA256] = []string{hash}
 	}
@@ -186,9 +184,7 @@ func Presign(ctx context.Context, r *http.Request, creds aws.Credentials, servic
 	}
 	q.Set("X-Amz-Expires", strconv.FormatInt(int64(expires/time.Second), 10))
 	c.URL.RawQuery = q.Encode()
-	delete(c.Header, headerAuthorization)
-	delete(c.Header, headerDate)
-	delete(c.Header, headerToken)
+	removeSignature(c.Header)
 	hash, err := payloadHash(c, o)
 	if err != nil {
 		return "", nil, err
@@ -204,6 +200,13 @@ func Presign(ctx context.Context, r *http.Request, creds aws.Credentials, servic
 		signedURL += "&X-Amz-Security-Token=" + queryEscape(creds.SessionToken)
 	}
 	return signedURL, signedHeader, nil
+}
+
+// removeSignature deletes the headers an earlier signature set.
+func removeSignature(h http.Header) {
+	delete(h, headerAuthorization)
+	delete(h, headerDate)
+	delete(h, headerToken)
 }
 
 func isPresignParam(k string) bool {
