@@ -116,3 +116,9 @@ func assertNoKeyMaterial(t *testing.T, s string) {
 	t.Helper()
 	assert.NotContains(t, s, "Plaintext")
 }
+
+func TestSuiteString(t *testing.T) {
+	assert.Equal(t, "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY", envelope.SuiteCommitKey.String())
+	assert.Equal(t, "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384", envelope.SuiteCommitKeyECDSAP384.String())
+	assert.Equal(t, "Suite(0x0178)", envelope.Suite(0x0178).String())
+}

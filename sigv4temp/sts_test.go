@@ -60,3 +60,9 @@ func TestSessionDuration(t *testing.T) {
 	assert.EqualError(t, err, "sigv4temp: session duration out of range: AssumeRole 2h0m0s not in [15m0s, 1h0m0s] (role chaining)")
 	assert.Equal(t, "GetSessionToken", sigv4temp.GetSessionToken.String())
 }
+
+func TestSTSOperationString(t *testing.T) {
+	assert.Equal(t, "AssumeRole", sigv4temp.AssumeRole.String())
+	assert.Equal(t, "GetFederationToken", sigv4temp.GetFederationToken.String())
+	assert.Equal(t, "STSOperation(9)", sigv4temp.STSOperation(9).String())
+}
