@@ -7,18 +7,17 @@ import (
 )
 
 const (
-	formatVersion   = 0x02
-	contentFramed   = 0x02
-	providerAWSKMS  = "aws-kms"
-	publicKeyField  = "aws-crypto-public-key"
-	reservedPrefix  = "aws-crypto-"
-	maxU16          = 1<<16 - 1
-	maxFrameLength  = 1<<31 - 1 // the AWS Encryption SDKs' limit
-	finalFrameMark  = 0xFFFFFFFF
-	maxFrames       = 1<<32 - 1 // sequence numbers are u32 and 0xFFFFFFFF marks the final frame
-	frameAADLabel   = "AWSKMSEncryptionClient Frame"
-	finalAADLabel   = "AWSKMSEncryptionClient Final Frame"
-	headerAuthIVLen = ivSize
+	formatVersion  = 0x02
+	contentFramed  = 0x02
+	providerAWSKMS = "aws-kms"
+	publicKeyField = "aws-crypto-public-key"
+	reservedPrefix = "aws-crypto-"
+	maxU16         = 1<<16 - 1
+	maxFrameLength = 1<<31 - 1 // the AWS Encryption SDKs' limit
+	finalFrameMark = 0xFFFFFFFF
+	maxFrames      = 1<<32 - 1 // sequence numbers are u32 and 0xFFFFFFFF marks the final frame
+	frameAADLabel  = "AWSKMSEncryptionClient Frame"
+	finalAADLabel  = "AWSKMSEncryptionClient Final Frame"
 )
 
 // DataKey is one encrypted data key of a message header.
