@@ -1,12 +1,20 @@
-# awskit: make test runs everything CI runs; see README.md.
-GO       ?= go
-FUZZTIME ?= 10s
+# awskit: make test runs the whole suite; .ci/run adds formatting, lint, tidiness,
+# short fuzzing and the Go 1.24 run. See README.md.
+GO        ?= go
+FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
-COUNT    ?= 1
+COUNT     ?= 1
+BIN       := $(CURDIR)/.bin
+# Tools pinned by version, installed through the Go module proxy into .bin/.
+STATICCHECK_VERSION := v0.8.2
+GREMLINS_VERSION    := v0.6.0
+STATICCHECK_CHECKS  := inherit,ST1000,ST1016,ST1020,ST1021,ST1022
+# The oldest Go that go.mod declares, fetched as a toolchain module.
+COMPAT_GO := go1.24.0
 
-.PHONY: test deps vet unit interop bench fuzz tour fmt-check compat
+.PHONY: test deps vet unit unit386 heavy interop bench fuzz tour fmt-check tidy-check lint compat mutate ci
 
-test: deps vet unit interop
+test: deps vet unit unit386 heavy interop
 
 # Test peers from Debian's packages: botocore (the independent SigV4 signer
 # sigv4temp is compared with), run with /usr/bin/python3. Installed when missing.
@@ -23,10 +31,24 @@ vet:
 unit:
 	$(GO) test -race -count=1 ./...
 
+# The same tests on a 32-bit platform (no race detector there): int overflow
+# and 64-bit alignment. -short skips only the long streaming runs, which
+# `heavy` runs natively at full size.
+unit386:
+	GOARCH=386 $(GO) test -short -count=1 ./...
+
+# Tests whose full size is too slow under -race: run once natively.
+heavy:
+	$(GO) test -count=1 -run 'TestStreamMemoryBounded' ./envelope/
+
 # The nested interop module holds the heavy test peers: gofakes3, local-kms
-# (Go modules), and the JavaScript AWS Encryption SDK (npm ci from the lock file).
+# (Go modules), and JavaScript peers (npm ci from each committed lock file).
 interop:
-	cd interop/js && npm ci --no-audit --no-fund --loglevel=error
+	@set -e; for d in $$(ls -d interop/*/ 2>/dev/null); do \
+		if [ -f "$$d/package-lock.json" ]; then \
+			echo "npm ci in $$d"; (cd "$$d" && npm ci --no-audit --no-fund --loglevel=error); \
+		fi; \
+	done
 	cd interop && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 # Benchmarks with allocations; COUNT=6 gives input for benchstat.
@@ -34,7 +56,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./...
 	cd interop && $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./...
 
-# Every fuzz target of every package for FUZZTIME each.
+# Every fuzz target of every package for FUZZTIME each (CI: FUZZTIME=3s).
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
@@ -50,6 +72,43 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# Build and vet with the oldest Go that go.mod declares (downloaded through the module proxy).
+# go.mod and go.sum of both modules must be exactly what `go mod tidy` writes.
+tidy-check:
+	$(GO) mod tidy -diff
+	cd interop && $(GO) mod tidy -diff
+
+$(BIN)/staticcheck-$(STATICCHECK_VERSION):
+	mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	touch $@
+
+lint: $(BIN)/staticcheck-$(STATICCHECK_VERSION)
+	$(BIN)/staticcheck -checks $(STATICCHECK_CHECKS) ./...
+	cd interop && $(BIN)/staticcheck -checks $(STATICCHECK_CHECKS) ./...
+
+# Build, vet and test with the oldest Go that go.mod declares: catches use of
+# newer APIs and behaviour that differs on 1.24.
 compat:
-	GOTOOLCHAIN=go1.24.0 $(GO) vet ./...
+	GOTOOLCHAIN=$(COMPAT_GO) $(GO) vet ./...
+	GOTOOLCHAIN=$(COMPAT_GO) $(GO) test -short -count=1 ./...
+
+$(BIN)/gremlins-$(GREMLINS_VERSION):
+	mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
+	touch $@
+
+# Mutation testing of every library package (or PKGS="./envelope ./arn"):
+# prints each package's test efficacy. Slow: minutes per package.
+PKGS ?= ./arn ./backoff ./capacity ./envelope ./s3keys ./sigv4temp ./weighting
+mutate: $(BIN)/gremlins-$(GREMLINS_VERSION)
+	@set -e; for p in $(PKGS); do \
+		echo "== gremlins $$p"; \
+		$(BIN)/gremlins unleash --workers 1 --timeout-coefficient 4 $$p 2>&1 | tee .bin/gremlins.log | \
+			grep -E 'Killed:|Lived|Not covered|Timed out|Test efficacy|Mutator coverage' || true; \
+	done
+
+# Everything CI runs, in order (see .ci/run).
+ci: fmt-check tidy-check lint test
+	$(GO) run ./examples/tour > /dev/null
+	$(MAKE) fuzz FUZZTIME=3s
+	$(MAKE) compat
