@@ -73,8 +73,9 @@ func ExampleDecorrelated() {
 func ExampleRetry() {
 	throttled := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 	p := backoff.Policy{
-		MaxAttempts: 4,
-		Backoff:     backoff.Exponential{Base: 100 * time.Millisecond, Cap: time.Second},
+		MaxAttempts:     4,
+		Backoff:         backoff.Exponential{Base: 100 * time.Millisecond, Cap: time.Second},
+		ThrottleBackoff: backoff.Exponential{Base: time.Second, Cap: 20 * time.Second},
 		OnRetry: func(attempt int, d time.Duration, err error) {
 			fmt.Printf("attempt %d failed (%v), waiting %v\n", attempt, err, d)
 		},
@@ -96,8 +97,8 @@ func ExampleRetry() {
 	var apiErr smithy.APIError
 	fmt.Println(errors.Is(err, backoff.ErrNotRetryable), errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationException")
 	// Output:
-	// attempt 1 failed (api error ThrottlingException: Rate exceeded), waiting 100ms
-	// attempt 2 failed (api error ThrottlingException: Rate exceeded), waiting 200ms
+	// attempt 1 failed (api error ThrottlingException: Rate exceeded), waiting 1s
+	// attempt 2 failed (api error ThrottlingException: Rate exceeded), waiting 2s
 	// err: <nil> calls: 3
 	// true true
 }

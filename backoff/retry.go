@@ -4,19 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
 // Defaults of Policy, following aws-sdk-go-v2 v1.48.0's standard retryer
-// ("Retry Behavior 2.1"): 3 attempts, full jitter from 50 ms capped at 20 s,
+// ("Retry Behavior 2.1"): 3 attempts, full jitter from 50 ms capped at 20 s
+// (from 1 s after a throttling error: aws/retry/jitter_backoff.go),
 // and a retry budget in which a retry costs 14 tokens (5 after a throttling
 // error) and a success on the first attempt returns 1. The SDK's bucket holds
 // retry.DefaultRetryRateTokens (500).
 const (
 	DefaultMaxAttempts       = 3
 	DefaultBase              = 50 * time.Millisecond
+	DefaultThrottleBase      = time.Second
 	DefaultCap               = 20 * time.Second
 	DefaultRetryCost         = 14
 	DefaultThrottleRetryCost = 5
@@ -49,10 +55,15 @@ type Policy struct {
 	// MaxAttempts counts attempts including the first; 0 means
 	// DefaultMaxAttempts, below 0 means 1 (no retry).
 	MaxAttempts int
-	// Backoff gives the delay after a failed attempt (attempt is 1-based); nil
-	// means FullJitter{Base: DefaultBase, Cap: DefaultCap}. Any
-	// retry.BackoffDelayer works, the SDK's own included.
+	// Backoff gives the delay after a failed attempt (attempt is 1-based)
+	// whose error is not throttling; nil means FullJitter{Base: DefaultBase,
+	// Cap: DefaultCap}. Any retry.BackoffDelayer works, the SDK's own included.
 	Backoff retry.BackoffDelayer
+	// ThrottleBackoff gives the delay after an attempt that failed with a
+	// throttling error (IsThrottle); nil means FullJitter{Base:
+	// DefaultThrottleBase, Cap: DefaultCap}, whatever Backoff is, as the SDK
+	// backs off throttling from a 1 s base.
+	ThrottleBackoff retry.BackoffDelayer
 	// Retryable decides whether an error is worth another attempt; nil means
 	// IsRetryable.
 	Retryable func(error) bool
@@ -135,6 +146,10 @@ func RetryValue[T any](ctx context.Context, p Policy, op func(context.Context) (
 		c.Reset()
 		bo = &c
 	}
+	throttleBo := p.ThrottleBackoff
+	if throttleBo == nil {
+		throttleBo = FullJitter{Base: DefaultThrottleBase, Cap: DefaultCap}
+	}
 	retryable := p.Retryable
 	if retryable == nil {
 		retryable = IsRetryable
@@ -162,8 +177,8 @@ func RetryValue[T any](ctx context.Context, p Policy, op func(context.Context) (
 		}
 		release = nil
 		fail := func(reason error) (T, error) { return zero, &Error{Attempts: attempt, Reason: reason, Last: err} }
-		if cerr := ctx.Err(); cerr != nil {
-			return fail(fmt.Errorf("%w: %w", ErrContextDone, cerr))
+		if ctx.Err() != nil {
+			return fail(contextDone(ctx))
 		}
 		if !retryable(err) {
 			return fail(ErrNotRetryable)
@@ -171,17 +186,22 @@ func RetryValue[T any](ctx context.Context, p Policy, op func(context.Context) (
 		if attempt >= maxAttempts {
 			return fail(ErrAttemptsExhausted)
 		}
-		delay, derr := bo.BackoffDelay(attempt, err)
+		throttle := IsThrottle(err)
+		strategy := bo
+		if throttle {
+			strategy = throttleBo
+		}
+		delay, derr := strategy.BackoffDelay(attempt, err)
 		if derr != nil {
 			return fail(fmt.Errorf("backoff: delay: %w", derr))
 		}
-		delay = retryAfter(max(delay, 0), err)
+		delay = retryAfter(max(delay, 0), err, now)
 		if deadline, ok := ctx.Deadline(); ok && !now().Add(delay).Before(deadline) {
 			return fail(ErrDeadline)
 		}
 		if p.Budget != nil {
 			cost := orDefault(p.RetryCost, DefaultRetryCost)
-			if IsThrottle(err) {
+			if throttle {
 				cost = orDefault(p.ThrottleRetryCost, DefaultThrottleRetryCost)
 			}
 			rel, berr := p.Budget.GetToken(ctx, cost)
@@ -194,9 +214,89 @@ func RetryValue[T any](ctx context.Context, p Policy, op func(context.Context) (
 			p.OnRetry(attempt, delay, err)
 		}
 		if serr := sleep(ctx, delay); serr != nil {
+			if ctx.Err() != nil {
+				return fail(contextDone(ctx))
+			}
 			return fail(fmt.Errorf("%w: %w", ErrContextDone, serr))
 		}
 	}
+}
+
+// contextDone is the reason for a done context: ErrContextDone, the
+// context's cause (context.Cause) and its error, when they differ.
+func contextDone(ctx context.Context) error {
+	cerr, cause := ctx.Err(), context.Cause(ctx)
+	if cause == nil || cause == cerr {
+		return fmt.Errorf("%w: %w", ErrContextDone, cerr)
+	}
+	return fmt.Errorf("%w: %w (%w)", ErrContextDone, cause, cerr)
+}
+
+// maxRetryAfterExtra is how much a retry-after header may lengthen a delay,
+// as the SDK clamps x-amz-retry-after (aws/retry/middleware.go,
+// adjustForRetryAfterHeader, v1.48.0): to [d, d+5s].
+const maxRetryAfterExtra = 5 * time.Second
+
+// retryAfter adjusts delay d by the response's x-amz-retry-after header
+// (milliseconds), or else its Retry-After header (delta-seconds or an
+// HTTP-date, counted from now()), clamped to [d, d+5s] as the SDK clamps
+// x-amz-retry-after, whatever the value. The sum saturates at the largest
+// Duration. Errors without an HTTP response, and invalid values (negative,
+// not a number, not a date), leave d unchanged.
+func retryAfter(d time.Duration, err error, now func() time.Time) time.Duration {
+	var v interface{ HTTPResponse() *http.Response }
+	var re *awshttp.ResponseError
+	var h http.Header
+	switch {
+	case errors.As(err, &re) && re.Response != nil && re.Response.Response != nil:
+		h = re.Response.Header
+	case errors.As(err, &v) && v.HTTPResponse() != nil:
+		h = v.HTTPResponse().Header
+	default:
+		return d
+	}
+	after, ok := parseRetryAfter(h, now)
+	if !ok {
+		return d
+	}
+	hi := time.Duration(math.MaxInt64)
+	if d <= hi-maxRetryAfterExtra {
+		hi = d + maxRetryAfterExtra
+	}
+	return min(max(after, d), hi)
+}
+
+// parseRetryAfter reads x-amz-retry-after, else Retry-After, saturating at
+// the largest Duration.
+func parseRetryAfter(h http.Header, now func() time.Time) (time.Duration, bool) {
+	if v := h.Get("X-Amz-Retry-After"); v != "" {
+		ms, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || ms < 0 {
+			return 0, false
+		}
+		if ms > math.MaxInt64/int64(time.Millisecond) {
+			return math.MaxInt64, true
+		}
+		return time.Duration(ms) * time.Millisecond, true
+	}
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		if s > math.MaxInt64/int64(time.Second) {
+			return math.MaxInt64, true
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now()), 0), true
 }
 
 func orDefault(v, d uint) uint {
