@@ -23,8 +23,8 @@ func Example() {
 		next func(attempt int) time.Duration
 	}{
 		{"exponential", backoff.Exponential{Base: base, Cap: capDelay}.Delay},
-		{"full", backoff.FullJitter{Base: base, Cap: capDelay, Rand: r.Float64}.Delay},
-		{"equal", backoff.EqualJitter{Base: base, Cap: capDelay, Rand: r.Float64}.Delay},
+		{"full", backoff.FullJitter{Base: base, Cap: capDelay, Rand: r}.Delay},
+		{"equal", backoff.EqualJitter{Base: base, Cap: capDelay, Rand: r}.Delay},
 	}
 	for _, s := range strategies {
 		fmt.Printf("%-12s", s.name)
@@ -33,7 +33,7 @@ func Example() {
 		}
 		fmt.Println()
 	}
-	d := &backoff.Decorrelated{Base: base, Cap: capDelay, Rand: r.Float64}
+	d := &backoff.Decorrelated{Base: base, Cap: capDelay, Rand: r}
 	fmt.Printf("%-12s", "decorrelated")
 	for range 6 {
 		fmt.Printf(" %6v", d.Next().Round(time.Millisecond))
@@ -52,22 +52,57 @@ func ExampleExponential() {
 	// Output: 5ms 10ms 1.28s 2s 2s
 }
 
+// Delays are uniform in [0, min(Cap, Base*2^(attempt-1))): below 100 ms,
+// 400 ms and 1 s here. A seeded source gives the same delays every run; nil
+// uses math/rand/v2's runtime-seeded functions.
 func ExampleFullJitter() {
-	j := backoff.FullJitter{Base: 100 * time.Millisecond, Cap: time.Second, Rand: func() float64 { return 0.5 }}
-	fmt.Println(j.Delay(1), j.Delay(3), j.Delay(100))
-	// Output: 50ms 200ms 500ms
+	j := backoff.FullJitter{Base: 100 * time.Millisecond, Cap: time.Second, Rand: rand.New(rand.NewPCG(1, 2))}
+	fmt.Println(j.Delay(1).Round(time.Millisecond), j.Delay(3).Round(time.Millisecond), j.Delay(100).Round(time.Millisecond))
+	// Output: 68ms 185ms 509ms
 }
 
+// Delays are half the ceiling plus a uniform draw below the other half: in
+// [50, 100) ms, [200, 400) ms and [500 ms, 1 s) here.
 func ExampleEqualJitter() {
-	j := backoff.EqualJitter{Base: 100 * time.Millisecond, Cap: time.Second, Rand: func() float64 { return 0 }}
-	fmt.Println(j.Delay(1), j.Delay(3), j.Delay(100))
-	// Output: 50ms 200ms 500ms
+	j := backoff.EqualJitter{Base: 100 * time.Millisecond, Cap: time.Second, Rand: rand.New(rand.NewPCG(1, 2))}
+	fmt.Println(j.Delay(1).Round(time.Millisecond), j.Delay(3).Round(time.Millisecond), j.Delay(100).Round(time.Millisecond))
+	// Output: 84ms 292ms 754ms
 }
 
+// Each delay is drawn from [Base, 3*previous), capped.
 func ExampleDecorrelated() {
-	d := &backoff.Decorrelated{Base: 10 * time.Millisecond, Cap: 100 * time.Millisecond, Rand: func() float64 { return 0.5 }}
-	fmt.Println(d.Next(), d.Next(), d.Next(), d.Next(), d.Next())
-	// Output: 20ms 35ms 57.5ms 91.25ms 100ms
+	d := &backoff.Decorrelated{Base: 10 * time.Millisecond, Cap: 100 * time.Millisecond, Rand: rand.New(rand.NewPCG(1, 2))}
+	for range 5 {
+		fmt.Print(d.Next().Round(time.Millisecond), " ")
+	}
+	fmt.Println()
+	// Output: 24ms 38ms 63ms 87ms 100ms
+}
+
+// A stateful strategy, or one holding a *rand.Rand, gets a fresh value for
+// every Retry call through Policy.NewBackoff, so one Policy serves
+// concurrent calls.
+func ExamplePolicy_newBackoff() {
+	p := backoff.Policy{
+		NewBackoff: func() retry.BackoffDelayer {
+			return &backoff.Decorrelated{Base: 100 * time.Millisecond, Cap: 5 * time.Second}
+		},
+		OnRetry: func(attempt int, d time.Duration, err error) {
+			fmt.Println("attempt", attempt, "waits in [100ms, 300ms):", d >= 100*time.Millisecond && d < 300*time.Millisecond)
+		},
+		Sleep: func(ctx context.Context, d time.Duration) error { return nil },
+	}
+	calls := 0
+	err := backoff.Retry(context.Background(), p, func(ctx context.Context) error {
+		if calls++; calls == 1 {
+			return &smithy.GenericAPIError{Code: "RequestTimeout"}
+		}
+		return nil
+	})
+	fmt.Println(err)
+	// Output:
+	// attempt 1 waits in [100ms, 300ms): true
+	// <nil>
 }
 
 func ExampleRetry() {

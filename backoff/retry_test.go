@@ -313,14 +313,16 @@ func TestRetryWithSDKBackoff(t *testing.T) {
 }
 
 func TestRetryDecorrelatedPerCall(t *testing.T) {
-	d := &backoff.Decorrelated{Base: 10 * ms, Cap: time.Second, Rand: fixed(0.5)}
+	transient := &smithy.GenericAPIError{Code: "RequestTimeout"}
 	for range 3 {
 		c := &fakeClock{}
 		p := policy(c)
-		p.Backoff = d
-		p.ThrottleBackoff = d
+		p.Backoff = nil
+		p.NewBackoff = func() retry.BackoffDelayer {
+			return &backoff.Decorrelated{Base: 10 * ms, Cap: time.Second, Rand: fixed(0.5)}
+		}
 		p.MaxAttempts = 4
-		_ = backoff.Retry(context.Background(), p, func(context.Context) error { return throttled })
+		_ = backoff.Retry(context.Background(), p, func(context.Context) error { return transient })
 		assert.Equal(t, []time.Duration{20 * ms, 35 * ms, 57500 * time.Microsecond}, c.slept, "each call starts from Base")
 	}
 }
