@@ -21,14 +21,19 @@ type Limiter interface {
 
 // The constants of the adaptive retry mode, as botocore's
 // botocore/retries/{throttling,bucket,adaptive}.py define them and the SDKs'
-// adaptive mode specifies them.
+// adaptive mode specifies them. Where botocore computes with one (1 - beta,
+// 1 - smoothing), the result is spelled out as float64 computes it at run
+// time: Go would fold the constant expression exactly (1 - 0.7 is 0.3 to Go,
+// 0.30000000000000004 to botocore), and the rates would drift apart by ulps.
 const (
-	cubicBeta          = 0.7 // multiplicative decrease on a throttle
-	cubicScale         = 0.4 // CUBIC scale constant C
-	minFillRate        = 0.5 // the bucket's minimum fill rate, requests/s
-	maxRateAdjustScale = 2.0 // the fill rate is at most twice the measured rate
-	rateSmoothing      = 0.8 // weight of the newest measured-rate bucket
-	rateBucketScale    = 2.0 // 1 / the measured rate's bucket width (0.5 s)
+	cubicBeta          = 0.7                 // multiplicative decrease on a throttle
+	cubicOneMinusBeta  = 0.30000000000000004 // 1 - 0.7 in float64
+	cubicScale         = 0.4                 // CUBIC scale constant C
+	minFillRate        = 0.5                 // the bucket's minimum fill rate, requests/s
+	maxRateAdjustScale = 2.0                 // the fill rate is at most twice the measured rate
+	rateSmoothing      = 0.8                 // weight of the newest measured-rate bucket
+	rateDecay          = 0.19999999999999996 // 1 - 0.8 in float64: weight of the history
+	rateBucketScale    = 2.0                 // 1 / the measured rate's bucket width (0.5 s)
 )
 
 // AdaptiveOptions configures NewAdaptive. The zero value means the real clock.
@@ -168,7 +173,9 @@ func (a *Adaptive) Observe(throttled bool) {
 	measured := a.record(t)
 	var newRate float64
 	if !throttled {
-		newRate = cubicScale*math.Pow(t-a.lastFail-a.k, 3) + a.wMax
+		// The explicit conversions keep each product rounded, as botocore
+		// computes it (the Go spec lets a compiler fuse a*b+c otherwise).
+		newRate = float64(cubicScale*math.Pow(t-a.lastFail-a.k, 3)) + a.wMax
 	} else {
 		rateToUse := measured
 		if a.enabled {
@@ -185,7 +192,7 @@ func (a *Adaptive) Observe(throttled bool) {
 
 // zeroPoint is CUBIC's K: the time to grow back to wMax.
 func (a *Adaptive) zeroPoint() float64 {
-	return math.Pow(a.wMax*(1-cubicBeta)/cubicScale, 1/3.0)
+	return math.Pow(a.wMax*cubicOneMinusBeta/cubicScale, 1/3.0)
 }
 
 // record counts one answer and returns the smoothed measured rate
@@ -195,7 +202,7 @@ func (a *Adaptive) record(t float64) float64 {
 	a.count++
 	if bucket > a.lastBucket {
 		current := a.count / (bucket - a.lastBucket)
-		a.measured = current*rateSmoothing + a.measured*(1-rateSmoothing)
+		a.measured = float64(current*rateSmoothing) + float64(a.measured*rateDecay)
 		a.count = 0
 		a.lastBucket = bucket
 	}
@@ -204,7 +211,7 @@ func (a *Adaptive) record(t float64) float64 {
 
 // refill adds the tokens earned since the last refill (TokenBucket._refill).
 func (a *Adaptive) refill(t float64) {
-	a.capacity = min(a.maxCapacity, a.capacity+(t-a.lastRefill)*a.fillRate)
+	a.capacity = min(a.maxCapacity, a.capacity+float64((t-a.lastRefill)*a.fillRate))
 	a.lastRefill = t
 }
 
