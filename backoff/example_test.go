@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
@@ -192,4 +195,71 @@ func ExampleIsRetryable() {
 	// true
 	// false
 	// false
+}
+
+// Adaptive slows a client down once it is throttled: the fill rate follows
+// botocore's CUBIC controller. Time is a fake clock here.
+func ExampleAdaptive() {
+	now := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	a := backoff.NewAdaptive(func(o *backoff.AdaptiveOptions) {
+		o.Now = func() time.Time { return now }
+		o.Sleep = func(ctx context.Context, d time.Duration) error { now = now.Add(d); return nil }
+	})
+	fmt.Println("before any throttle:", a.Rate())
+	for i := range 40 { // 40 requests/s for a second; the last ten throttled
+		_ = a.Wait(context.Background())
+		now = now.Add(25 * time.Millisecond)
+		a.Observe(i >= 30)
+	}
+	fmt.Printf("after throttling: %.2f requests/s\n", a.Rate())
+	start := now
+	for range 5 {
+		_ = a.Wait(context.Background())
+	}
+	fmt.Println("five sends took", now.Sub(start).Round(time.Millisecond))
+	// Output:
+	// before any throttle: +Inf
+	// after throttling: 0.90 requests/s
+	// five sends took 5.496s
+}
+
+// roundTripFunc adapts a function to http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A retrying transport for an http.Client: here in front of a fake server
+// that throttles the first attempt with S3's 503 SlowDown.
+func ExampleNewTransport() {
+	attempts := 0
+	server := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		attempts++
+		body, status := "ok", http.StatusOK
+		if attempts == 1 {
+			body, status = "<Error><Code>SlowDown</Code></Error>", http.StatusServiceUnavailable
+		}
+		return &http.Response{StatusCode: status, Status: http.StatusText(status), Header: http.Header{},
+			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	})
+	rt, err := backoff.NewTransport(server, backoff.Policy{
+		OnRetry: func(attempt int, d time.Duration, err error) { fmt.Println("retrying after", err) },
+		Sleep:   func(ctx context.Context, d time.Duration) error { return nil }, // no real waiting here
+		Limiter: backoff.NewAdaptive(),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	client := &http.Client{Transport: rt}
+	resp, err := client.Post("https://example-bucket.s3.amazonaws.com/key", "text/plain", strings.NewReader("data"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, string(body), "after", attempts, "attempts")
+	// Output:
+	// retrying after backoff: HTTP Service Unavailable SlowDown
+	// 200 ok after 2 attempts
 }

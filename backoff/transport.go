@@ -28,10 +28,12 @@ import (
 // idempotent (GET, HEAD, OPTIONS, TRACE, PUT, DELETE, or an Idempotency-Key
 // or X-Idempotency-Key header, as net/http decides) or the answer proves it
 // was not processed: HTTP 429, HTTP 503 with the error code SlowDown, or a
-// refused connection. An answer counts as an error when its status is 429 or
-// 5xx (it then carries the error code found in an x-amzn-ErrorType header or
-// the first 4 KiB of an XML <Code> or JSON __type/code body, so that
-// IsThrottle sees SlowDown and ThrottlingException).
+// refused connection, or an answer with a throttling error code (the request
+// was refused). An answer counts as an error when its status is 429 or 5xx,
+// or 400 with a throttling error code (as DynamoDB and the other JSON APIs
+// throttle); the error code is found in an x-amzn-ErrorType header or the
+// first 4 KiB of an XML <Code> or JSON __type/code body, so that IsThrottle
+// sees SlowDown and ThrottlingException.
 //
 // When Retry gives up on an answer (not retryable, attempts or budget
 // exhausted, deadline), RoundTrip returns that last answer, not an error,
@@ -103,11 +105,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode < 500 {
+		if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode < 500 && resp.StatusCode != http.StatusBadRequest {
 			return resp, nil
 		}
+		rerr := newResponseError(resp)
+		if resp.StatusCode == http.StatusBadRequest && !IsThrottle(rerr) {
+			return resp, nil // a client error; but AWS JSON APIs throttle with 400
+		}
 		last = resp
-		return nil, newResponseError(resp)
+		return nil, rerr
 	})
 	if err == nil {
 		return resp, nil
@@ -135,18 +141,20 @@ func isIdempotent(req *http.Request) bool {
 }
 
 // notProcessed reports whether err proves the server did not act on the
-// request: 429, 503 SlowDown, or a refused connection.
+// request: 429, 503 SlowDown, a throttling error code, or a refused
+// connection.
 func notProcessed(err error) bool {
 	var serr *ResponseError
 	if errors.As(err, &serr) {
 		return serr.Response.StatusCode == http.StatusTooManyRequests ||
-			serr.Response.StatusCode == http.StatusServiceUnavailable && serr.Code == "SlowDown"
+			serr.Response.StatusCode == http.StatusServiceUnavailable && serr.Code == "SlowDown" ||
+			IsThrottle(serr)
 	}
 	return errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // ResponseError is the error NewTransport's attempts see for an answer with
-// status 429 or 5xx, so that IsRetryable, IsThrottle, Retryable callbacks and
+// status 429 or 5xx (or a throttling 400), so that IsRetryable, IsThrottle, Retryable callbacks and
 // OnRetry can classify it. RoundTrip never returns it: when it gives up, it
 // returns the Response itself.
 type ResponseError struct {
