@@ -237,4 +237,3 @@ func discard(resp *http.Response) {
 	_, _ = io.CopyN(io.Discard, resp.Body, maxErrorPeek)
 	_ = resp.Body.Close()
 }
-
