@@ -60,14 +60,14 @@ func FuzzErrorCode(f *testing.F) {
 
 func TestErrorCode(t *testing.T) {
 	for body, want := range map[string]string{
-		`<?xml version="1.0"?><Error><Code>SlowDown</Code></Error>`:                           "SlowDown",
-		`<ErrorResponse><Error><Code> Throttling </Code></Error></ErrorResponse>`:             "Throttling",
+		`<?xml version="1.0"?><Error><Code>SlowDown</Code></Error>`:                            "SlowDown",
+		`<ErrorResponse><Error><Code> Throttling </Code></Error></ErrorResponse>`:              "Throttling",
 		`{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"}`: "ProvisionedThroughputExceededException",
-		`{"code":"TooManyRequestsException"}`:                                                 "TooManyRequestsException",
-		`{"__type":"A","code":"B"}`:                                                           "A",
-		`not xml`:                                                                             "",
-		`<Error><Message>x</Message></Error>`:                                                 "",
-		``:                                                                                    "",
+		`{"code":"TooManyRequestsException"}`:                                                  "TooManyRequestsException",
+		`{"__type":"A","code":"B"}`:                                                            "A",
+		`not xml`:                                                                              "",
+		`<Error><Message>x</Message></Error>`:                                                  "",
+		``:                                                                                     "",
 	} {
 		if got := errorCode([]byte(body)); got != want {
 			t.Errorf("errorCode(%q) = %q, want %q", body, got, want)
