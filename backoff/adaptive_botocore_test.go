@@ -64,10 +64,11 @@ func randomSequence(r *rand.Rand) []adaptiveEvent {
 // TestAdaptiveAgreesWithBotocore drives backoff.Adaptive and botocore's own
 // adaptive-mode objects with the same events and the same fake clock, and
 // requires the same clock (sleeps included, to the nanosecond) and the same
-// fill rate, to within 1e-9, after every event of 3,000 random sequences.
+// fill rate, to within 1e-9, after every event of 3,000 random sequences
+// (300 under the mutation build tag, to keep mutation testing affordable).
 func TestAdaptiveAgreesWithBotocore(t *testing.T) {
 	requireBotocore(t)
-	const sequences = 3000
+	sequences := agreementSequences
 	r := rand.New(rand.NewPCG(17, 2026))
 	seqs := make([][]adaptiveEvent, sequences)
 	events := 0
