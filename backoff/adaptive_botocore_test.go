@@ -49,7 +49,7 @@ func randomSequence(r *rand.Rand) []adaptiveEvent {
 		case k < 4:
 			gap := int64(r.ExpFloat64() * meanGap)
 			if r.IntN(20) == 0 {
-				gap = int64(r.IntN(5e9)) // a long pause
+				gap = r.Int64N(5e9) // a long pause
 			}
 			seq = append(seq, adaptiveEvent{"adv", gap})
 		case k < 7:
