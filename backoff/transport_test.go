@@ -202,3 +202,26 @@ func TestTransportLimiterAndContext(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// A POST with an Idempotency-Key header is idempotent (net/http's rule), so
+// a 500 is retried; the same POST without it is not.
+func TestTransportIdempotencyKey(t *testing.T) {
+	for _, key := range []string{"Idempotency-Key", "X-Idempotency-Key", ""} {
+		s := &script{answers: []func(http.ResponseWriter){status(500, nil, "oops")}}
+		srv := httptest.NewServer(s)
+		req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("payload"))
+		require.NoError(t, err)
+		if key != "" {
+			req.Header[key] = []string{"k-1"}
+		}
+		resp, err := newClient(t, fastPolicy(nil)).Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		srv.Close()
+		want := 2
+		if key == "" {
+			want = 1
+		}
+		assert.Equal(t, want, s.count(), "header %q", key)
+	}
+}
