@@ -225,3 +225,38 @@ func TestTransportIdempotencyKey(t *testing.T) {
 		assert.Equal(t, want, s.count(), "header %q", key)
 	}
 }
+
+// closeRecorder is a response body that records whether it was closed.
+type closeRecorder struct {
+	io.Reader
+	closed bool
+}
+
+func (c *closeRecorder) Close() error { c.closed = true; return nil }
+
+// The bodies of answers retried past are closed; the last answer's is left
+// to the caller.
+func TestTransportClosesRetriedBodies(t *testing.T) {
+	var bodies []*closeRecorder
+	base := roundTripper(func(r *http.Request) (*http.Response, error) {
+		b := &closeRecorder{Reader: strings.NewReader("busy")}
+		bodies = append(bodies, b)
+		return &http.Response{StatusCode: 503, Status: "503 Service Unavailable", Header: http.Header{}, Body: b, Request: r}, nil
+	})
+	rt, err := backoff.NewTransport(base, fastPolicy(nil))
+	require.NoError(t, err)
+	req, _ := http.NewRequest(http.MethodGet, "http://example.invalid/", nil)
+	resp, err := rt.RoundTrip(req)
+	require.NoError(t, err)
+	require.Len(t, bodies, 4)
+	for i, b := range bodies[:3] {
+		assert.True(t, b.closed, "body %d retried past is closed", i)
+	}
+	assert.False(t, bodies[3].closed, "the answer returned is the caller's to close")
+	got, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, "busy", string(got))
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
