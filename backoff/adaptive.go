@@ -49,9 +49,10 @@ type AdaptiveOptions struct {
 // Adaptive is client-side rate limiting for throttled callers: the
 // "adaptive" retry mode of the AWS SDKs, importable on its own. A CUBIC
 // congestion controller (as in TCP) sets the fill rate of a token bucket from
-// the throttling it observes: each throttle cuts the rate to 70% of the rate
-// measured when it came, and successes grow it back along a cubic curve,
-// never above twice the measured send rate. Until the first throttle the
+// the throttling it observes: each throttle cuts the rate to 70% of the send
+// rate measured when it came (of the current fill rate, if lower), and
+// successes grow it back along a cubic curve, never above twice the measured
+// send rate. Until the first throttle the
 // bucket is not enabled and Wait never waits.
 //
 // The algorithm, its constants (beta 0.7, scale 0.4, minimum rate 0.5
