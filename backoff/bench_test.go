@@ -24,10 +24,10 @@ func BenchmarkDelay(b *testing.B) {
 		d    retry.BackoffDelayer
 	}{
 		{"Exponential", backoff.Exponential{Base: 50 * time.Millisecond, Cap: 20 * time.Second}},
-		{"FullJitter", backoff.FullJitter{Base: 50 * time.Millisecond, Cap: 20 * time.Second, Rand: r.Float64}},
+		{"FullJitter", backoff.FullJitter{Base: 50 * time.Millisecond, Cap: 20 * time.Second, Rand: r}},
 		{"FullJitter-globalrand", backoff.FullJitter{Base: 50 * time.Millisecond, Cap: 20 * time.Second}},
-		{"EqualJitter", backoff.EqualJitter{Base: 50 * time.Millisecond, Cap: 20 * time.Second, Rand: r.Float64}},
-		{"Decorrelated", &backoff.Decorrelated{Base: 50 * time.Millisecond, Cap: 20 * time.Second, Rand: r.Float64}},
+		{"EqualJitter", backoff.EqualJitter{Base: 50 * time.Millisecond, Cap: 20 * time.Second, Rand: r}},
+		{"Decorrelated", &backoff.Decorrelated{Base: 50 * time.Millisecond, Cap: 20 * time.Second, Rand: r}},
 		{"sdk-ExponentialJitterBackoff", retry.NewExponentialJitterBackoff(20 * time.Second)},
 	}
 	for _, s := range strategies {

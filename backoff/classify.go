@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
 var (
@@ -19,13 +17,21 @@ var (
 
 // IsRetryable reports whether err is worth another attempt: what the SDK's
 // standard retryer retries (retry.DefaultRetryables: throttling and transient
-// error codes, HTTP 500, 502, 503 and 504, connection errors, errors marked
-// retryable), plus any HTTP 429, any other 5xx but 501 Not Implemented, and
-// errors whose Timeout() method reports true. It is never true for nil, for
-// context.Canceled or context.DeadlineExceeded (the caller gave up), or for
-// errors the SDK marks canceled.
+// error codes, HTTP 500, 502, 503 and 504, an HTTP 429 that did not decode to
+// a modeled error, connection errors, timeouts, errors marked retryable), plus
+// any other 5xx but 501 Not Implemented.
+//
+// Timeouts are retryable, context.DeadlineExceeded included: an
+// http.Client.Timeout, a dial timeout or a per-attempt context deadline says
+// nothing about the next attempt. Retry stops when the caller's own context is
+// done, whatever the error. IsRetryable is false for nil, for
+// context.Canceled, for errors the SDK marks canceled, and for errors that
+// already went through an SDK retryer: a *retry.MaxAttemptsError (the SDK made
+// its attempts) or a ratelimit.QuotaExceededError (the SDK's retry budget is
+// spent). Retrying those again would multiply the SDK's attempts and bypass
+// its budget; see the package documentation for composing with SDK clients.
 func IsRetryable(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || errors.Is(err, context.Canceled) || sdkRetried(err) {
 		return false
 	}
 	switch sdkRetryables.IsErrorRetryable(err) {
@@ -34,28 +40,28 @@ func IsRetryable(err error) bool {
 	case aws.FalseTernary:
 		return false
 	}
-	if code, ok := httpStatus(err); ok && (code == http.StatusTooManyRequests || code >= 500 && code <= 599 && code != http.StatusNotImplemented) {
-		return true
-	}
-	var t interface{ Timeout() bool }
-	if errors.As(err, &t) && t.Timeout() {
+	if code, ok := httpStatus(err); ok && code >= 500 && code <= 599 && code != http.StatusNotImplemented {
 		return true
 	}
 	return IsThrottle(err)
 }
 
-// IsThrottle reports whether err says the caller is sending too fast: an API
-// error code in retry.DefaultThrottleErrorCodes (ThrottlingException,
-// ProvisionedThroughputExceededException, SlowDown, ...) or an HTTP 429.
+// sdkRetried reports whether err comes out of an SDK retryer that gave up.
+func sdkRetried(err error) bool {
+	var maxErr *retry.MaxAttemptsError
+	var quota ratelimit.QuotaExceededError
+	return errors.As(err, &maxErr) || errors.As(err, &quota)
+}
+
+// IsThrottle reports whether err says the caller is sending too fast, as the
+// SDK's retry.DefaultThrottles decide: an API error code in
+// retry.DefaultThrottleErrorCodes (ThrottlingException,
+// ProvisionedThroughputExceededException, SlowDown, ...), or an HTTP 429 whose
+// error did not decode to a modeled API error (an error without an API error
+// code, such as a plain HTTP answer, or a *smithy.GenericAPIError). A modeled
+// error sent with status 429 is throttling only if its code says so.
 func IsThrottle(err error) bool {
-	if err == nil {
-		return false
-	}
-	if sdkThrottles.IsErrorThrottle(err) == aws.TrueTernary {
-		return true
-	}
-	code, ok := httpStatus(err)
-	return ok && code == http.StatusTooManyRequests
+	return err != nil && sdkThrottles.IsErrorThrottle(err) == aws.TrueTernary
 }
 
 func httpStatus(err error) (int, bool) {
@@ -64,37 +70,4 @@ func httpStatus(err error) (int, bool) {
 		return 0, false
 	}
 	return v.HTTPStatusCode(), true
-}
-
-// maxRetryAfterExtra is how much a retry-after header may lengthen a delay,
-// as the SDK clamps x-amz-retry-after (aws/retry, v1.48.0): to [d, d+5s].
-const maxRetryAfterExtra = 5 * time.Second
-
-// retryAfter adjusts delay d by the response's x-amz-retry-after header
-// (milliseconds), or else its Retry-After header (delta-seconds; the HTTP-date
-// form is ignored), clamped to [d, d+5s] as the SDK does. Errors without a
-// response, and invalid values, leave d unchanged.
-func retryAfter(d time.Duration, err error) time.Duration {
-	var re *awshttp.ResponseError
-	if !errors.As(err, &re) || re.Response == nil || re.Response.Response == nil {
-		return d
-	}
-	h := re.Response.Header
-	var after time.Duration
-	if v := h.Get("X-Amz-Retry-After"); v != "" {
-		ms, perr := strconv.ParseInt(v, 10, 64)
-		if perr != nil || ms < 0 || ms > int64(time.Hour/time.Millisecond) {
-			return d
-		}
-		after = time.Duration(ms) * time.Millisecond
-	} else if v := h.Get("Retry-After"); v != "" {
-		s, perr := strconv.ParseInt(v, 10, 64)
-		if perr != nil || s < 0 || s > int64(time.Hour/time.Second) {
-			return d
-		}
-		after = time.Duration(s) * time.Second
-	} else {
-		return d
-	}
-	return min(max(after, d), d+maxRetryAfterExtra)
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
@@ -23,8 +26,8 @@ func Example() {
 		next func(attempt int) time.Duration
 	}{
 		{"exponential", backoff.Exponential{Base: base, Cap: capDelay}.Delay},
-		{"full", backoff.FullJitter{Base: base, Cap: capDelay, Rand: r.Float64}.Delay},
-		{"equal", backoff.EqualJitter{Base: base, Cap: capDelay, Rand: r.Float64}.Delay},
+		{"full", backoff.FullJitter{Base: base, Cap: capDelay, Rand: r}.Delay},
+		{"equal", backoff.EqualJitter{Base: base, Cap: capDelay, Rand: r}.Delay},
 	}
 	for _, s := range strategies {
 		fmt.Printf("%-12s", s.name)
@@ -33,7 +36,7 @@ func Example() {
 		}
 		fmt.Println()
 	}
-	d := &backoff.Decorrelated{Base: base, Cap: capDelay, Rand: r.Float64}
+	d := &backoff.Decorrelated{Base: base, Cap: capDelay, Rand: r}
 	fmt.Printf("%-12s", "decorrelated")
 	for range 6 {
 		fmt.Printf(" %6v", d.Next().Round(time.Millisecond))
@@ -52,29 +55,65 @@ func ExampleExponential() {
 	// Output: 5ms 10ms 1.28s 2s 2s
 }
 
+// Delays are uniform in [0, min(Cap, Base*2^(attempt-1))): below 100 ms,
+// 400 ms and 1 s here. A seeded source gives the same delays every run; nil
+// uses math/rand/v2's runtime-seeded functions.
 func ExampleFullJitter() {
-	j := backoff.FullJitter{Base: 100 * time.Millisecond, Cap: time.Second, Rand: func() float64 { return 0.5 }}
-	fmt.Println(j.Delay(1), j.Delay(3), j.Delay(100))
-	// Output: 50ms 200ms 500ms
+	j := backoff.FullJitter{Base: 100 * time.Millisecond, Cap: time.Second, Rand: rand.New(rand.NewPCG(1, 2))}
+	fmt.Println(j.Delay(1).Round(time.Millisecond), j.Delay(3).Round(time.Millisecond), j.Delay(100).Round(time.Millisecond))
+	// Output: 68ms 185ms 509ms
 }
 
+// Delays are half the ceiling plus a uniform draw below the other half: in
+// [50, 100) ms, [200, 400) ms and [500 ms, 1 s) here.
 func ExampleEqualJitter() {
-	j := backoff.EqualJitter{Base: 100 * time.Millisecond, Cap: time.Second, Rand: func() float64 { return 0 }}
-	fmt.Println(j.Delay(1), j.Delay(3), j.Delay(100))
-	// Output: 50ms 200ms 500ms
+	j := backoff.EqualJitter{Base: 100 * time.Millisecond, Cap: time.Second, Rand: rand.New(rand.NewPCG(1, 2))}
+	fmt.Println(j.Delay(1).Round(time.Millisecond), j.Delay(3).Round(time.Millisecond), j.Delay(100).Round(time.Millisecond))
+	// Output: 84ms 292ms 754ms
 }
 
+// Each delay is drawn from [Base, 3*previous), capped.
 func ExampleDecorrelated() {
-	d := &backoff.Decorrelated{Base: 10 * time.Millisecond, Cap: 100 * time.Millisecond, Rand: func() float64 { return 0.5 }}
-	fmt.Println(d.Next(), d.Next(), d.Next(), d.Next(), d.Next())
-	// Output: 20ms 35ms 57.5ms 91.25ms 100ms
+	d := &backoff.Decorrelated{Base: 10 * time.Millisecond, Cap: 100 * time.Millisecond, Rand: rand.New(rand.NewPCG(1, 2))}
+	for range 5 {
+		fmt.Print(d.Next().Round(time.Millisecond), " ")
+	}
+	fmt.Println()
+	// Output: 24ms 38ms 63ms 87ms 100ms
+}
+
+// A stateful strategy, or one holding a *rand.Rand, gets a fresh value for
+// every Retry call through Policy.NewBackoff, so one Policy serves
+// concurrent calls.
+func ExamplePolicy_newBackoff() {
+	p := backoff.Policy{
+		NewBackoff: func() retry.BackoffDelayer {
+			return &backoff.Decorrelated{Base: 100 * time.Millisecond, Cap: 5 * time.Second}
+		},
+		OnRetry: func(attempt int, d time.Duration, err error) {
+			fmt.Println("attempt", attempt, "waits in [100ms, 300ms):", d >= 100*time.Millisecond && d < 300*time.Millisecond)
+		},
+		Sleep: func(ctx context.Context, d time.Duration) error { return nil },
+	}
+	calls := 0
+	err := backoff.Retry(context.Background(), p, func(ctx context.Context) error {
+		if calls++; calls == 1 {
+			return &smithy.GenericAPIError{Code: "RequestTimeout"}
+		}
+		return nil
+	})
+	fmt.Println(err)
+	// Output:
+	// attempt 1 waits in [100ms, 300ms): true
+	// <nil>
 }
 
 func ExampleRetry() {
 	throttled := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 	p := backoff.Policy{
-		MaxAttempts: 4,
-		Backoff:     backoff.Exponential{Base: 100 * time.Millisecond, Cap: time.Second},
+		MaxAttempts:     4,
+		Backoff:         backoff.Exponential{Base: 100 * time.Millisecond, Cap: time.Second},
+		ThrottleBackoff: backoff.Exponential{Base: time.Second, Cap: 20 * time.Second},
 		OnRetry: func(attempt int, d time.Duration, err error) {
 			fmt.Printf("attempt %d failed (%v), waiting %v\n", attempt, err, d)
 		},
@@ -96,8 +135,8 @@ func ExampleRetry() {
 	var apiErr smithy.APIError
 	fmt.Println(errors.Is(err, backoff.ErrNotRetryable), errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationException")
 	// Output:
-	// attempt 1 failed (api error ThrottlingException: Rate exceeded), waiting 100ms
-	// attempt 2 failed (api error ThrottlingException: Rate exceeded), waiting 200ms
+	// attempt 1 failed (api error ThrottlingException: Rate exceeded), waiting 1s
+	// attempt 2 failed (api error ThrottlingException: Rate exceeded), waiting 2s
 	// err: <nil> calls: 3
 	// true true
 }
@@ -156,4 +195,71 @@ func ExampleIsRetryable() {
 	// true
 	// false
 	// false
+}
+
+// Adaptive slows a client down once it is throttled: the fill rate follows
+// botocore's CUBIC controller. Time is a fake clock here.
+func ExampleAdaptive() {
+	now := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	a := backoff.NewAdaptive(func(o *backoff.AdaptiveOptions) {
+		o.Now = func() time.Time { return now }
+		o.Sleep = func(ctx context.Context, d time.Duration) error { now = now.Add(d); return nil }
+	})
+	fmt.Println("before any throttle:", a.Rate())
+	for i := range 40 { // 40 requests/s for a second; the last ten throttled
+		_ = a.Wait(context.Background())
+		now = now.Add(25 * time.Millisecond)
+		a.Observe(i >= 30)
+	}
+	fmt.Printf("after throttling: %.2f requests/s\n", a.Rate())
+	start := now
+	for range 5 {
+		_ = a.Wait(context.Background())
+	}
+	fmt.Println("five sends took", now.Sub(start).Round(time.Millisecond))
+	// Output:
+	// before any throttle: +Inf
+	// after throttling: 0.90 requests/s
+	// five sends took 5.496s
+}
+
+// roundTripFunc adapts a function to http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A retrying transport for an http.Client: here in front of a fake server
+// that throttles the first attempt with S3's 503 SlowDown.
+func ExampleNewTransport() {
+	attempts := 0
+	server := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		attempts++
+		body, status := "ok", http.StatusOK
+		if attempts == 1 {
+			body, status = "<Error><Code>SlowDown</Code></Error>", http.StatusServiceUnavailable
+		}
+		return &http.Response{StatusCode: status, Status: http.StatusText(status), Header: http.Header{},
+			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	})
+	rt, err := backoff.NewTransport(server, backoff.Policy{
+		OnRetry: func(attempt int, d time.Duration, err error) { fmt.Println("retrying after", err) },
+		Sleep:   func(ctx context.Context, d time.Duration) error { return nil }, // no real waiting here
+		Limiter: backoff.NewAdaptive(),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	client := &http.Client{Transport: rt}
+	resp, err := client.Post("https://example-bucket.s3.amazonaws.com/key", "text/plain", strings.NewReader("data"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, string(body), "after", attempts, "attempts")
+	// Output:
+	// retrying after backoff: HTTP Service Unavailable SlowDown
+	// 200 ok after 2 attempts
 }

@@ -29,31 +29,24 @@ func capOrMax(c time.Duration) time.Duration {
 	return c
 }
 
-// draw returns r(), math/rand/v2's Float64 when r is nil, forced into
-// [0, 1] whatever r returns (NaN and negatives give 0).
-func draw(r func() float64) float64 {
+// draw returns r.Float64(), or math/rand/v2's top-level Float64 (safe for
+// concurrent use) when r is nil: uniform in [0, 1).
+func draw(r *rand.Rand) float64 {
 	if r == nil {
-		r = rand.Float64
+		return rand.Float64()
 	}
-	f := r()
-	switch {
-	case !(f > 0):
-		return 0
-	case f > 1:
-		return 1
-	}
-	return f
+	return r.Float64()
 }
 
-// jitter returns draw(r)*d: never above d, never negative. A draw of 1 gives
-// d itself: float64 cannot hold every Duration, and 1*float64(MaxInt64)
-// would round to 2^63, which overflows.
-func jitter(r func() float64, d time.Duration) time.Duration {
-	f := draw(r)
-	if f == 1 {
+// jitter returns f*d for f in [0, 1): never above d, never negative.
+// float64 cannot hold every Duration: f*float64(d) can round up to d (or to
+// 2^63, which overflows, for d near the largest Duration), hence the min.
+func jitter(f float64, d time.Duration) time.Duration {
+	v := f * float64(d)
+	if v >= float64(d) {
 		return d
 	}
-	return min(d, time.Duration(f*float64(d)))
+	return time.Duration(v)
 }
 
 // Exponential is exponential backoff without jitter, the baseline of the AWS

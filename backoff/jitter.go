@@ -1,63 +1,74 @@
 package backoff
 
-import "time"
+import (
+	"math/rand/v2"
+	"sync"
+	"time"
+)
 
 // FullJitter is exponential backoff with full jitter, the strategy the AWS
-// Architecture Blog recommends: the delay after attempt n (1-based) is
-// Rand() * min(Cap, Base*2^(n-1)), uniform in [0, that ceiling).
+// Architecture Blog recommends and the SDK's standard retryer uses: the
+// delay after attempt n (1-based) is uniform in [0, min(Cap, Base*2^(n-1))).
 //
-// Rand returns values in [0, 1); nil means math/rand/v2's Float64 (seeded by
-// the runtime, never from the clock). Base and Cap are as for Exponential.
-// The zero value never waits. FullJitter is safe for concurrent use when Rand
-// is.
+// Rand is the source of randomness; nil means math/rand/v2's top-level
+// functions (seeded by the runtime, never from the clock, safe for concurrent
+// use). Base and Cap are as for Exponential. The zero value never waits.
+// FullJitter is safe for concurrent use when Rand is nil; a *rand.Rand is not
+// safe for concurrent use, so a FullJitter holding one serves one goroutine.
 type FullJitter struct {
 	Base, Cap time.Duration
-	Rand      func() float64
+	Rand      *rand.Rand
 }
 
-// Delay returns Rand() * min(Cap, Base*2^(attempt-1)).
+// Delay returns a uniform draw in [0, min(Cap, Base*2^(attempt-1))); an
+// attempt below 1 counts as 1.
 func (j FullJitter) Delay(attempt int) time.Duration {
-	return jitter(j.Rand, ceiling(j.Base, j.Cap, attempt))
+	return jitter(draw(j.Rand), ceiling(j.Base, j.Cap, attempt))
 }
 
-// BackoffDelay implements retry.BackoffDelayer; err is ignored.
+// BackoffDelay implements retry.BackoffDelayer: Delay(attempt); err is
+// ignored and the returned error is always nil.
 func (j FullJitter) BackoffDelay(attempt int, err error) (time.Duration, error) {
 	return j.Delay(attempt), nil
 }
 
 // EqualJitter keeps half of the exponential delay and jitters the other half:
-// v/2 + Rand()*v/2 with v = min(Cap, Base*2^(n-1)), so it never waits less
-// than half the ceiling. Fields, zero value and concurrency as for FullJitter.
+// v/2 + uniform in [0, v/2) with v = min(Cap, Base*2^(n-1)), so it never
+// waits less than half the ceiling. Fields, zero value and concurrency as for
+// FullJitter.
 type EqualJitter struct {
 	Base, Cap time.Duration
-	Rand      func() float64
+	Rand      *rand.Rand
 }
 
-// Delay returns v/2 + Rand()*v/2, v = min(Cap, Base*2^(attempt-1)).
+// Delay returns v/2 + uniform in [0, v/2), v = min(Cap, Base*2^(attempt-1)).
 func (j EqualJitter) Delay(attempt int) time.Duration {
 	v := ceiling(j.Base, j.Cap, attempt)
 	half := v / 2
-	return v - half + jitter(j.Rand, half)
+	return v - half + jitter(draw(j.Rand), half)
 }
 
-// BackoffDelay implements retry.BackoffDelayer; err is ignored.
+// BackoffDelay implements retry.BackoffDelayer: Delay(attempt); err is
+// ignored and the returned error is always nil.
 func (j EqualJitter) BackoffDelay(attempt int, err error) (time.Duration, error) {
 	return j.Delay(attempt), nil
 }
 
 // Decorrelated is the blog's decorrelated jitter: each delay is drawn from
-// the previous one, min(Cap, Base + Rand()*(3*prev - Base)), with prev
-// starting at Base. It is stateful: use one per operation. Retry copies it
-// (state reset) for every call when Policy.Backoff is a *Decorrelated, so one
-// Policy serves many operations; it must not be shared otherwise, and is not
-// safe for concurrent use. Do not give it to retry.NewStandard, whose backoff
-// serves every request of a client.
+// the previous one, min(Cap, Base + uniform*(3*prev - Base)), with prev
+// starting at Base. Base <= 0 gives no delay; Cap <= 0 means no cap. The zero
+// value never waits.
 //
-// Base <= 0 gives no delay; Cap <= 0 means no cap. The zero value never waits.
+// It is stateful, and meant to serve one operation: give Retry a fresh one
+// per call through Policy.NewBackoff. It is nevertheless safe for concurrent
+// use (a mutex guards its state and Rand), so sharing one, in Policy.Backoff
+// or in the SDK's retry.NewStandard, is not a data race; the calls sharing it
+// then share one random walk.
 type Decorrelated struct {
 	Base, Cap time.Duration
-	Rand      func() float64
+	Rand      *rand.Rand
 
+	mu   sync.Mutex
 	prev time.Duration
 }
 
@@ -68,9 +79,10 @@ func (d *Decorrelated) Next() time.Duration {
 	}
 	capDelay := capOrMax(d.Cap)
 	if capDelay <= d.Base {
-		d.prev = capDelay
 		return capDelay
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	prev := max(d.prev, d.Base)
 	// In float64, so that 3*prev cannot overflow.
 	v := float64(d.Base) + draw(d.Rand)*(3*float64(prev)-float64(d.Base))
@@ -82,14 +94,14 @@ func (d *Decorrelated) Next() time.Duration {
 	return next
 }
 
-// Reset forgets the previous delay, so the next one starts from Base.
-func (d *Decorrelated) Reset() { d.prev = 0 }
-
-// BackoffDelay implements retry.BackoffDelayer: attempt 1 resets the state,
-// then it returns Next; err is ignored.
+// BackoffDelay implements retry.BackoffDelayer: attempt 1 (or below) starts
+// the walk over from Base, then it returns Next; err is ignored and the
+// returned error is always nil.
 func (d *Decorrelated) BackoffDelay(attempt int, err error) (time.Duration, error) {
 	if attempt <= 1 {
-		d.Reset()
+		d.mu.Lock()
+		d.prev = 0
+		d.mu.Unlock()
 	}
 	return d.Next(), nil
 }

@@ -53,7 +53,7 @@ func TestIsRetryableAndThrottle(t *testing.T) {
 		{"nil", nil, false, false},
 		{"plain error", errors.New("boom"), false, false},
 		{"context canceled", context.Canceled, false, false},
-		{"deadline exceeded", fmt.Errorf("op: %w", context.DeadlineExceeded), false, false},
+		{"deadline exceeded (a per-attempt timeout)", fmt.Errorf("op: %w", context.DeadlineExceeded), true, false},
 		{"dynamodb throughput exceeded", throughput, true, true},
 		{"dynamodb throughput exceeded in an HTTP 400", responseError(400, nil, throughput), true, true},
 		{"generic ThrottlingException", &smithy.GenericAPIError{Code: "ThrottlingException"}, true, true},
@@ -100,7 +100,8 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 func policy(c *fakeClock) backoff.Policy {
-	return backoff.Policy{Backoff: backoff.Exponential{Base: 10 * ms, Cap: time.Second}, Sleep: c.Sleep, Now: c.Now}
+	e := backoff.Exponential{Base: 10 * ms, Cap: time.Second}
+	return backoff.Policy{Backoff: e, ThrottleBackoff: e, Sleep: c.Sleep, Now: c.Now}
 }
 
 var throttled = &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
@@ -189,6 +190,7 @@ func TestRetryNeverSleepsPastDeadline(t *testing.T) {
 	defer cancel()
 	p := policy(c)
 	p.Backoff = backoff.Exponential{Base: 10 * time.Second, Cap: time.Minute}
+	p.ThrottleBackoff = p.Backoff
 	p.MaxAttempts = 10
 	calls := 0
 	err := backoff.Retry(ctx, p, func(context.Context) error { calls++; return throttled })
@@ -228,7 +230,7 @@ func TestRetryAfterHeader(t *testing.T) {
 		{nil, 10 * ms},
 	}
 	for _, tc := range tests {
-		c := &fakeClock{}
+		c := &fakeClock{now: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)} // the date above is in the past
 		p := policy(c)
 		p.MaxAttempts = 2
 		_ = backoff.Retry(context.Background(), p, func(context.Context) error { return responseError(503, tc.header, throttled) })
@@ -292,27 +294,35 @@ func (failingDelayer) BackoffDelay(int, error) (time.Duration, error) {
 
 func TestRetryBackoffError(t *testing.T) {
 	p := backoff.Policy{Backoff: failingDelayer{}}
-	err := backoff.Retry(context.Background(), p, func(context.Context) error { return throttled })
+	transient := &smithy.GenericAPIError{Code: "RequestTimeout"}
+	err := backoff.Retry(context.Background(), p, func(context.Context) error { return transient })
 	assert.ErrorContains(t, err, "no entropy")
-	assert.ErrorIs(t, err, throttled)
+	assert.ErrorIs(t, err, transient)
+	p = backoff.Policy{ThrottleBackoff: failingDelayer{}}
+	err = backoff.Retry(context.Background(), p, func(context.Context) error { return throttled })
+	assert.ErrorContains(t, err, "no entropy", "throttles use ThrottleBackoff")
 }
 
 func TestRetryWithSDKBackoff(t *testing.T) {
 	c := &fakeClock{}
 	p := policy(c)
 	p.Backoff = retry.NewExponentialJitterBackoff(time.Second)
+	p.ThrottleBackoff = p.Backoff
 	_ = backoff.Retry(context.Background(), p, func(context.Context) error { return throttled })
 	assert.Len(t, c.slept, 2)
 }
 
 func TestRetryDecorrelatedPerCall(t *testing.T) {
-	d := &backoff.Decorrelated{Base: 10 * ms, Cap: time.Second, Rand: fixed(0.5)}
+	transient := &smithy.GenericAPIError{Code: "RequestTimeout"}
 	for range 3 {
 		c := &fakeClock{}
 		p := policy(c)
-		p.Backoff = d
+		p.Backoff = nil
+		p.NewBackoff = func() retry.BackoffDelayer {
+			return &backoff.Decorrelated{Base: 10 * ms, Cap: time.Second, Rand: fixed(0.5)}
+		}
 		p.MaxAttempts = 4
-		_ = backoff.Retry(context.Background(), p, func(context.Context) error { return throttled })
+		_ = backoff.Retry(context.Background(), p, func(context.Context) error { return transient })
 		assert.Equal(t, []time.Duration{20 * ms, 35 * ms, 57500 * time.Microsecond}, c.slept, "each call starts from Base")
 	}
 }

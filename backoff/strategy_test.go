@@ -20,7 +20,14 @@ var (
 	_ retry.BackoffDelayer = (*backoff.Decorrelated)(nil)
 )
 
-func fixed(f float64) func() float64 { return func() float64 { return f } }
+// constSource is a rand.Source whose Float64 is always the same value.
+type constSource uint64
+
+func (c constSource) Uint64() uint64 { return uint64(c) }
+
+// fixed returns a *rand.Rand whose Float64 always returns f, for f in [0, 1)
+// with at most 53 significant bits.
+func fixed(f float64) *rand.Rand { return rand.New(constSource(uint64(f * (1 << 53)))) }
 
 const ms = time.Millisecond
 
@@ -54,12 +61,14 @@ func TestJitterExactValues(t *testing.T) {
 	equal := backoff.EqualJitter{Base: 100 * ms, Cap: 1000 * ms, Rand: fixed(0.5)}
 	assert.Equal(t, 75*ms, equal.Delay(1))     // 50 + 0.5*50
 	assert.Equal(t, 750*ms, equal.Delay(9999)) // 500 + 0.5*500
-	// Out-of-contract Rand values are clamped, never negative or above the ceiling.
-	for _, f := range []float64{-1, math.NaN(), 1, 2, math.Inf(1)} {
-		d := backoff.FullJitter{Base: 100 * ms, Cap: time.Second, Rand: fixed(f)}.Delay(2)
-		assert.True(t, d >= 0 && d <= 200*ms, "FullJitter with Rand=%v: %v", f, d)
-		d = backoff.EqualJitter{Base: 100 * ms, Cap: time.Second, Rand: fixed(f)}.Delay(2)
-		assert.True(t, d >= 100*ms && d <= 200*ms, "EqualJitter with Rand=%v: %v", f, d)
+	// The largest draw below 1 never reaches the ceiling, even where float64
+	// rounds f*ceiling up (near the largest Duration).
+	top := rand.New(constSource(1<<53 - 1))
+	for _, c := range []time.Duration{200 * ms, math.MaxInt64, math.MaxInt64 - 1} {
+		d := backoff.FullJitter{Base: c, Cap: c, Rand: top}.Delay(1)
+		assert.True(t, d >= 0 && d <= c, "FullJitter near 1 with ceiling %v: %v", c, d)
+		d = backoff.EqualJitter{Base: c, Cap: c, Rand: top}.Delay(1)
+		assert.True(t, d >= c/2 && d <= c, "EqualJitter near 1 with ceiling %v: %v", c, d)
 	}
 	assert.Equal(t, time.Duration(0), backoff.FullJitter{}.Delay(3))
 	assert.Equal(t, time.Duration(0), backoff.EqualJitter{}.Delay(3))
@@ -76,8 +85,9 @@ func TestDecorrelatedExactValues(t *testing.T) {
 	got, err := d.BackoffDelay(1, nil) // attempt 1 starts over
 	require.NoError(t, err)
 	assert.Equal(t, 20*ms, got)
-	d.Reset()
-	assert.Equal(t, 20*ms, d.Next())
+	got, err = d.BackoffDelay(2, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 35*ms, got)
 
 	huge := &backoff.Decorrelated{Base: time.Hour, Rand: fixed(0.999999)}
 	for range 100 {
@@ -94,8 +104,8 @@ func TestDistributions(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	const n = 100_000
 	ceiling := 800 * ms // attempt 4 with base 100 ms
-	full := backoff.FullJitter{Base: 100 * ms, Cap: 10 * time.Second, Rand: r.Float64}
-	equal := backoff.EqualJitter{Base: 100 * ms, Cap: 10 * time.Second, Rand: r.Float64}
+	full := backoff.FullJitter{Base: 100 * ms, Cap: 10 * time.Second, Rand: r}
+	equal := backoff.EqualJitter{Base: 100 * ms, Cap: 10 * time.Second, Rand: r}
 	var sumFull, sumEqual float64
 	for range n {
 		f, e := full.Delay(4), equal.Delay(4)
@@ -110,7 +120,7 @@ func TestDistributions(t *testing.T) {
 	// Decorrelated from a fixed prev: uniform in [Base, 3*prev).
 	var sumDec float64
 	for range n {
-		d := backoff.Decorrelated{Base: 10 * ms, Cap: time.Hour, Rand: r.Float64}
+		d := &backoff.Decorrelated{Base: 10 * ms, Cap: time.Hour, Rand: r}
 		v := d.Next() // prev = Base: uniform in [10, 30) ms
 		require.True(t, v >= 10*ms && v < 30*ms, "decorrelated %v", v)
 		sumDec += float64(v)
@@ -119,19 +129,21 @@ func TestDistributions(t *testing.T) {
 }
 
 func FuzzDelays(f *testing.F) {
-	f.Add(int64(5*ms), int64(2*time.Second), 10_000, 0.5)
-	f.Add(int64(1), int64(0), 63, 0.999)
-	f.Add(int64(math.MaxInt64), int64(-1), 1, 0.0)
-	f.Fuzz(func(t *testing.T, base, capDelay int64, attempt int, r float64) {
+	f.Add(int64(5*ms), int64(2*time.Second), 10_000, uint64(1<<52))
+	f.Add(int64(1), int64(0), 63, uint64(1<<53-1))
+	f.Add(int64(math.MaxInt64), int64(-1), 1, uint64(0))
+	f.Add(int64(math.MaxInt64), int64(0), 1, uint64(math.MaxUint64))
+	f.Fuzz(func(t *testing.T, base, capDelay int64, attempt int, u uint64) {
 		b, c := time.Duration(base), time.Duration(capDelay)
+		r := rand.New(constSource(u))
 		for _, d := range []time.Duration{
 			backoff.Exponential{Base: b, Cap: c}.Delay(attempt),
-			backoff.FullJitter{Base: b, Cap: c, Rand: fixed(r)}.Delay(attempt),
-			backoff.EqualJitter{Base: b, Cap: c, Rand: fixed(r)}.Delay(attempt),
-			(&backoff.Decorrelated{Base: b, Cap: c, Rand: fixed(r)}).Next(),
+			backoff.FullJitter{Base: b, Cap: c, Rand: r}.Delay(attempt),
+			backoff.EqualJitter{Base: b, Cap: c, Rand: r}.Delay(attempt),
+			(&backoff.Decorrelated{Base: b, Cap: c, Rand: r}).Next(),
 		} {
 			if d < 0 {
-				t.Fatalf("negative delay %v for base %v cap %v attempt %d rand %v", d, b, c, attempt, r)
+				t.Fatalf("negative delay %v for base %v cap %v attempt %d source %v", d, b, c, attempt, u)
 			}
 			if c > 0 && d > c {
 				t.Fatalf("delay %v over cap %v", d, c)

@@ -18,7 +18,7 @@ var sinkDelay time.Duration
 func BenchmarkBackoffDelay(b *testing.B) {
 	b.Run("awskit-FullJitter", func(b *testing.B) {
 		r := rand.New(rand.NewPCG(1, 2))
-		j := backoff.FullJitter{Base: 500 * time.Millisecond, Cap: time.Minute, Rand: r.Float64}
+		j := backoff.FullJitter{Base: 500 * time.Millisecond, Cap: time.Minute, Rand: r}
 		b.ReportAllocs()
 		attempt := 0
 		for b.Loop() {
@@ -28,7 +28,7 @@ func BenchmarkBackoffDelay(b *testing.B) {
 	})
 	b.Run("awskit-EqualJitter", func(b *testing.B) {
 		r := rand.New(rand.NewPCG(1, 2))
-		j := backoff.EqualJitter{Base: 500 * time.Millisecond, Cap: time.Minute, Rand: r.Float64}
+		j := backoff.EqualJitter{Base: 500 * time.Millisecond, Cap: time.Minute, Rand: r}
 		b.ReportAllocs()
 		attempt := 0
 		for b.Loop() {
@@ -60,7 +60,7 @@ func TestCenkaltiComparable(t *testing.T) {
 	if later := e.NextBackOff(); later <= first {
 		t.Fatalf("cenkalti backoff did not grow: %v then %v", first, later)
 	}
-	j := backoff.FullJitter{Base: 500 * time.Millisecond, Cap: time.Minute, Rand: rand.New(rand.NewPCG(1, 2)).Float64}
+	j := backoff.FullJitter{Base: 500 * time.Millisecond, Cap: time.Minute, Rand: rand.New(rand.NewPCG(1, 2))}
 	if d := j.Delay(6); d < 0 || d >= 16*time.Second {
 		t.Fatalf("FullJitter.Delay(6) = %v, want [0, 16s)", d)
 	}

@@ -8,6 +8,14 @@
 //	go run ./examples/backoffsim -svg backoff.svg
 //
 // Output is CSV with the header strategy,clients,calls,time_ms.
+//
+// With -scenario throttle it runs the throttling scenario instead (see
+// throttle.go): N clients with 50 requests of work each against a server
+// admitting 100 requests per second, with no backoff, the standard retry,
+// and adaptive rate limiting; CSV header
+// mode,clients,calls,throttled,goodput_rps,time_s.
+//
+//	go run ./examples/backoffsim -scenario throttle -clients 1,2,5,10,20,50,100 -runs 20 -svg throttle.svg
 package main
 
 import (
@@ -33,8 +41,12 @@ func mainErr(args []string, out io.Writer) error {
 	runs := fs.Int("runs", 100, "runs per strategy and client count")
 	seed := fs.Uint64("seed", 1, "random seed")
 	svg := fs.String("svg", "", "also write a chart of calls and time against clients to this SVG file")
+	scenario := fs.String("scenario", "contention", "contention (the blog's) or throttle (adaptive rate limiting)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *scenario != "contention" && *scenario != "throttle" {
+		return fmt.Errorf("-scenario: %q is not contention or throttle", *scenario)
 	}
 	clients, err := parseClients(*clientsFlag)
 	if err != nil {
@@ -43,17 +55,28 @@ func mainErr(args []string, out io.Writer) error {
 	if *runs < 1 {
 		return errors.New("-runs must be at least 1")
 	}
-	rows := run(clients, *runs, *seed)
-	fmt.Fprintln(out, "strategy,clients,calls,time_ms")
-	for _, r := range rows {
-		fmt.Fprintf(out, "%s,%d,%.1f,%.1f\n", r.strategy, r.clients, r.calls, r.timeMS)
+	var write func(io.Writer) error
+	if *scenario == "throttle" {
+		rows := runThrottle(clients, *runs, *seed)
+		fmt.Fprintln(out, "mode,clients,calls,throttled,goodput_rps,time_s")
+		for _, r := range rows {
+			fmt.Fprintf(out, "%s,%d,%.1f,%.1f,%.1f,%.2f\n", r.mode, r.clients, r.calls, r.throttled, r.goodput, r.seconds)
+		}
+		write = func(w io.Writer) error { return writeThrottleSVG(w, rows, clients) }
+	} else {
+		rows := run(clients, *runs, *seed)
+		fmt.Fprintln(out, "strategy,clients,calls,time_ms")
+		for _, r := range rows {
+			fmt.Fprintf(out, "%s,%d,%.1f,%.1f\n", r.strategy, r.clients, r.calls, r.timeMS)
+		}
+		write = func(w io.Writer) error { return writeSVG(w, rows, clients) }
 	}
 	if *svg != "" {
 		f, err := os.Create(*svg)
 		if err != nil {
 			return err
 		}
-		if err := writeSVG(f, rows, clients); err != nil {
+		if err := write(f); err != nil {
 			f.Close()
 			return err
 		}

@@ -34,11 +34,11 @@ func newDelayer(name string, r *rand.Rand) func(attempt int) time.Duration {
 	case "exponential":
 		return backoff.Exponential{Base: base, Cap: capDelay}.Delay
 	case "equal":
-		return backoff.EqualJitter{Base: base, Cap: capDelay, Rand: r.Float64}.Delay
+		return backoff.EqualJitter{Base: base, Cap: capDelay, Rand: r}.Delay
 	case "full":
-		return backoff.FullJitter{Base: base, Cap: capDelay, Rand: r.Float64}.Delay
+		return backoff.FullJitter{Base: base, Cap: capDelay, Rand: r}.Delay
 	case "decorrelated":
-		d := &backoff.Decorrelated{Base: base, Cap: capDelay, Rand: r.Float64}
+		d := &backoff.Decorrelated{Base: base, Cap: capDelay, Rand: r}
 		return func(int) time.Duration { return d.Next() }
 	}
 	panic("unknown strategy " + name) // programming error: names come from strategies

@@ -17,10 +17,10 @@ func tourBackoff(w io.Writer) error {
 		next func(attempt int) time.Duration
 	}{
 		{"exponential", backoff.Exponential{Base: base, Cap: capDelay}.Delay},
-		{"full jitter", backoff.FullJitter{Base: base, Cap: capDelay, Rand: r.Float64}.Delay},
-		{"equal jitter", backoff.EqualJitter{Base: base, Cap: capDelay, Rand: r.Float64}.Delay},
+		{"full jitter", backoff.FullJitter{Base: base, Cap: capDelay, Rand: r}.Delay},
+		{"equal jitter", backoff.EqualJitter{Base: base, Cap: capDelay, Rand: r}.Delay},
 	}
-	d := &backoff.Decorrelated{Base: base, Cap: capDelay, Rand: r.Float64}
+	d := &backoff.Decorrelated{Base: base, Cap: capDelay, Rand: r}
 	rows = append(rows, struct {
 		name string
 		next func(attempt int) time.Duration
