@@ -142,8 +142,17 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%v after %d attempts: %v", e.Err, e.Attempts, e.Last)
 }
 
-// Unwrap returns the reason and the last operation error.
-func (e *Error) Unwrap() []error { return []error{e.Err, e.Last} }
+// Unwrap returns the reason and the last operation error, leaving out a nil
+// one (the errors package forbids nil in an Unwrap slice).
+func (e *Error) Unwrap() []error {
+	errs := make([]error, 0, 2)
+	for _, err := range []error{e.Err, e.Last} {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
 
 // Retry calls op until it succeeds or Retry gives up, and returns nil or an
 // *Error. It gives up when op's error is not retryable, after MaxAttempts
