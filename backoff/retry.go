@@ -50,7 +50,8 @@ var (
 	// The Err also wraps the budget's error (ratelimit.QuotaExceededError).
 	ErrBudgetExhausted = errors.New("backoff: retry budget exhausted")
 	// ErrLimiter: Policy.Limiter's Wait failed before an attempt; the Err
-	// also wraps Wait's error (the context's error for an *Adaptive).
+	// also wraps Wait's error (the context's error for an *Adaptive) and,
+	// when the context is done, its cause (context.Cause).
 	ErrLimiter = errors.New("backoff: limiter refused an attempt")
 	// ErrInvalidPolicy: the Policy sets both Backoff and NewBackoff.
 	ErrInvalidPolicy = errors.New("backoff: invalid policy")
@@ -110,7 +111,7 @@ type Policy struct {
 	// whether the attempt failed with a throttling error (IsThrottle). Use
 	// one *Adaptive per destination, shared by every call to it. A failed
 	// Wait stops Retry with ErrLimiter (and Wait's error, which for an
-	// *Adaptive is the context's).
+	// *Adaptive is the context's, and the context's cause when it is done).
 	Limiter Limiter
 
 	// OnRetry, when set, is called before each wait with the attempt that
@@ -217,7 +218,11 @@ func RetryValue[T any](ctx context.Context, p Policy, op func(context.Context) (
 	for attempt := 1; ; attempt++ {
 		if p.Limiter != nil {
 			if werr := p.Limiter.Wait(ctx); werr != nil {
-				return zero, &Error{Attempts: attempt - 1, Err: fmt.Errorf("%w: %w", ErrLimiter, werr), Last: err}
+				reason := fmt.Errorf("%w: %w", ErrLimiter, werr)
+				if cause := context.Cause(ctx); cause != nil && !errors.Is(werr, cause) {
+					reason = fmt.Errorf("%w: %w (%w)", ErrLimiter, werr, cause)
+				}
+				return zero, &Error{Attempts: attempt - 1, Err: reason, Last: err}
 			}
 		}
 		var v T
