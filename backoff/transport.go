@@ -118,6 +118,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err == nil {
 		return resp, nil
 	}
+	if attempt == 0 && req.Body != nil {
+		// No attempt reached base (the limiter refused the first): close
+		// the body here, as a RoundTripper must, even on errors.
+		_ = req.Body.Close()
+	}
 	var rerr *Error
 	var serr *ResponseError
 	if errors.As(err, &rerr) && errors.As(rerr.Last, &serr) && !errors.Is(rerr.Err, ErrContextDone) && !errors.Is(rerr.Err, ErrLimiter) {
