@@ -61,7 +61,8 @@ type AdaptiveOptions struct {
 // (botocore/retries/adaptive.py, throttling.py, bucket.py): given the same
 // sends, throttles and clock readings, Rate equals botocore's fill rate (a
 // test checks it against botocore itself on thousands of random sequences).
-// Time is measured in seconds from the clock reading in NewAdaptive.
+// Time is measured in seconds from the clock reading in NewAdaptive; a step
+// backwards of the clock counts as no time passing.
 //
 // Use one Adaptive per destination (a table, a bucket, an API), shared by
 // every caller of it: it is safe for concurrent use. Wait and Observe do not
@@ -73,6 +74,8 @@ type Adaptive struct {
 
 	mu      sync.Mutex
 	enabled bool
+	lastT   float64 // the latest reading of seconds
+	skew    float64 // the sum of the clock's backward steps, seconds
 
 	// token bucket (bucket.py)
 	fillRate, maxCapacity, capacity, lastRefill float64
@@ -109,9 +112,19 @@ func NewAdaptive(optFns ...func(*AdaptiveOptions)) *Adaptive {
 	return a
 }
 
-// seconds returns the time since NewAdaptive in seconds.
+// seconds returns the time since NewAdaptive in seconds, never less than
+// the last reading: a clock that steps backwards (a Now without a monotonic
+// reading, corrected by NTP) counts the step as no time passing, and the
+// time after it from there, instead of putting the bucket in debt for as long
+// as the step. Called with mu held.
 func (a *Adaptive) seconds() float64 {
-	return float64(a.now().Sub(a.start)) / float64(time.Second)
+	t := float64(a.now().Sub(a.start))/float64(time.Second) + a.skew
+	if t < a.lastT {
+		a.skew += a.lastT - t
+		t = a.lastT
+	}
+	a.lastT = t
+	return t
 }
 
 // Rate returns the current fill rate of the token bucket in requests per
