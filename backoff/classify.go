@@ -26,9 +26,11 @@ var (
 // nothing about the next attempt. Retry stops when the caller's own context is
 // done, whatever the error. IsRetryable is false for nil, for
 // context.Canceled, for errors the SDK marks canceled, and for errors that
-// already went through an SDK retryer: a *retry.MaxAttemptsError (the SDK made
-// its attempts) or a ratelimit.QuotaExceededError (the SDK's retry budget is
-// spent). Retrying those again would multiply the SDK's attempts and bypass
+// already went through an SDK retryer: a *retry.MaxAttemptsError after more
+// than one attempt (the SDK made its retries) or a
+// ratelimit.QuotaExceededError (the SDK's retry budget is spent). A
+// MaxAttemptsError for one attempt (a client with RetryMaxAttempts 1) is
+// judged by the error it wraps. Retrying those again would multiply the SDK's attempts and bypass
 // its budget; see the package documentation for composing with SDK clients.
 func IsRetryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || sdkRetried(err) {
@@ -46,11 +48,14 @@ func IsRetryable(err error) bool {
 	return IsThrottle(err)
 }
 
-// sdkRetried reports whether err comes out of an SDK retryer that gave up.
+// sdkRetried reports whether err comes out of an SDK retryer that retried
+// and gave up. A *retry.MaxAttemptsError for attempt 1 comes from a client
+// configured for one attempt (RetryMaxAttempts 1): it made no retry and took
+// no retry quota, so its error is judged as if the SDK had not wrapped it.
 func sdkRetried(err error) bool {
 	var maxErr *retry.MaxAttemptsError
 	var quota ratelimit.QuotaExceededError
-	return errors.As(err, &maxErr) || errors.As(err, &quota)
+	return errors.As(err, &maxErr) && maxErr.Attempt > 1 || errors.As(err, &quota)
 }
 
 // IsThrottle reports whether err says the caller is sending too fast, as the

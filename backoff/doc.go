@@ -58,15 +58,18 @@
 // # With SDK clients
 //
 // An SDK client already retries with its own retryer and budget. Errors that
-// went through it (a *retry.MaxAttemptsError, or a spent retry quota) are not
-// retryable here, so that wrapping an SDK call in Retry never multiplies its
-// attempts. Choose one of:
+// went through it (a *retry.MaxAttemptsError after more than one attempt, or
+// a spent retry quota) are not retryable here, so that wrapping an SDK call
+// in Retry never multiplies its attempts. Choose one of:
 //
 //   - keep the SDK's retryer and plug a strategy into it (above), without
 //     Retry around the call; or
 //   - give the client aws.NopRetryer, so that it makes exactly one attempt
 //     and returns its error as is, and retry with Retry:
 //     config.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }).
+//     A client limited to one attempt (config.WithRetryMaxAttempts(1))
+//     works too: its error, wrapped in a *retry.MaxAttemptsError for
+//     attempt 1, is retried as the error it wraps.
 //
 // # Adaptive rate limiting
 //
