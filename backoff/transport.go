@@ -239,6 +239,9 @@ func (e *ResponseError) HTTPResponse() *http.Response { return e.Response }
 func (e *ResponseError) ErrorCode() string { return e.Code }
 
 func discard(resp *http.Response) {
+	if resp.Body == nil { // a base breaking the RoundTripper contract
+		return
+	}
 	_, _ = io.CopyN(io.Discard, resp.Body, maxErrorPeek)
 	_ = resp.Body.Close()
 }
