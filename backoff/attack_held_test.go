@@ -79,7 +79,9 @@ func TestAttackNegativeStrategyDelay(t *testing.T) {
 		}),
 		OnRetry: func(_ int, d time.Duration, _ error) { seen = append(seen, d) },
 		Sleep:   func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil },
-	}, func(context.Context) error { return httpErr{&http.Response{StatusCode: 500, Status: "500", Header: http.Header{}}} })
+	}, func(context.Context) error {
+		return httpErr{&http.Response{StatusCode: 500, Status: "500", Header: http.Header{}}}
+	})
 	assert.Equal(t, []time.Duration{0, 0}, slept)
 	assert.Equal(t, slept, seen)
 }
