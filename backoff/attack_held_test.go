@@ -3,6 +3,7 @@ package backoff_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -193,4 +194,31 @@ func TestAttackTransportNilBodyAnswer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.Equal(t, 3, calls)
+}
+
+// "Each attempt sends a fresh clone of the request through base": the first
+// attempt sent the caller's request itself, so a base that modifies it (a
+// signer setting Authorization) changed the caller's request and every later
+// clone started from the first attempt's headers.
+func TestAttackTransportRetriesAreFreshClones(t *testing.T) {
+	var seen []*http.Request
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		assert.Empty(t, r.Header.Get("Authorization"), "attempt %d sees an earlier attempt's signature", len(seen)+1)
+		seen = append(seen, r)
+		r.Header.Set("Authorization", "signed") // a misbehaving signer mutating what it gets
+		body, _ := io.ReadAll(r.Body)
+		assert.Equal(t, "payload", string(body))
+		return &http.Response{StatusCode: 503, Status: "503", Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+	})
+	tr, err := backoff.NewTransport(base, backoff.Policy{Sleep: func(context.Context, time.Duration) error { return nil }})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPut, "http://example.invalid/k", strings.NewReader("payload"))
+	require.NoError(t, err)
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	assert.Equal(t, 503, resp.StatusCode)
+	require.Len(t, seen, 3)
+	assert.NotSame(t, seen[1], seen[2])
+	assert.NotSame(t, req, seen[0])
+	assert.Empty(t, req.Header.Get("Authorization"), "the caller's request was modified")
 }

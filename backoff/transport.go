@@ -90,9 +90,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	attempt := 0
 	resp, err := RetryValue(req.Context(), p, func(ctx context.Context) (*http.Response, error) {
 		attempt++
-		r := req
+		// A clone for every attempt, the first included: a base that
+		// modifies what it gets (a signer setting headers) then never
+		// changes the caller's request or a later attempt.
+		r := req.Clone(ctx)
 		if attempt > 1 {
-			r = req.Clone(ctx)
 			if req.GetBody != nil {
 				body, err := req.GetBody()
 				if err != nil {
