@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -221,4 +222,32 @@ func TestAttackTransportRetriesAreFreshClones(t *testing.T) {
 	assert.NotSame(t, seen[1], seen[2])
 	assert.NotSame(t, req, seen[0])
 	assert.Empty(t, req.Header.Get("Authorization"), "the caller's request was modified")
+}
+
+// Rate at its edges and a clock jumping forward by a century: Rate stays
+// +Inf until the first throttle, then finite and at least the minimum 0.5,
+// and a full bucket lets Wait through without sleeping.
+func TestAttackAdaptiveRateEdgesAndForwardJump(t *testing.T) {
+	c := &backClock{now: time.Unix(1_700_000_000, 0)}
+	a := backoff.NewAdaptive(func(o *backoff.AdaptiveOptions) { o.Now, o.Sleep = c.Now, c.Sleep })
+	for range 100 {
+		a.Observe(false)
+		c.now = c.now.Add(10 * time.Millisecond)
+	}
+	assert.True(t, math.IsInf(a.Rate(), 1), "not enabled before a throttle")
+	for range 50 {
+		a.Observe(true)
+	}
+	assert.Equal(t, 0.5, a.Rate(), "throttles in a row floor at the minimum rate")
+	c.now = c.now.AddDate(100, 0, 0)
+	for i := range 20 {
+		a.Observe(i%7 == 0)
+		r := a.Rate()
+		assert.False(t, math.IsInf(r, 0) || math.IsNaN(r), "Rate() = %v", r)
+		assert.GreaterOrEqual(t, r, 0.5)
+		c.now = c.now.Add(time.Second)
+	}
+	before := len(c.sleeps)
+	require.NoError(t, a.Wait(context.Background()))
+	assert.Len(t, c.sleeps, before, "the bucket filled during the jump")
 }
