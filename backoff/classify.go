@@ -23,18 +23,28 @@ var (
 //
 // Timeouts are retryable, context.DeadlineExceeded included: an
 // http.Client.Timeout, a dial timeout or a per-attempt context deadline says
-// nothing about the next attempt. Retry stops when the caller's own context is
-// done, whatever the error. IsRetryable is false for nil, for
-// context.Canceled, for errors the SDK marks canceled, and for errors that
-// already went through an SDK retryer: a *retry.MaxAttemptsError after more
-// than one attempt (the SDK made its retries) or a
-// ratelimit.QuotaExceededError (the SDK's retry budget is spent). A
-// MaxAttemptsError for one attempt (a client with RetryMaxAttempts 1) is
-// judged by the error it wraps. Retrying those again would multiply the SDK's attempts and bypass
-// its budget; see the package documentation for composing with SDK clients.
+// nothing about the next attempt, and an SDK client's error for a per-attempt
+// timeout (a *smithy.CanceledError wrapping context.DeadlineExceeded) is
+// retryable too. Retry stops when the caller's own context is done, whatever
+// the error.
+//
+// IsRetryable is false for nil, for context.Canceled, for other errors the
+// SDK marks canceled, and for errors that already went through an SDK
+// retryer: a *retry.MaxAttemptsError after more than one attempt (the SDK
+// made its retries) or a ratelimit.QuotaExceededError (the SDK's retry budget
+// is spent). Retrying those again would multiply the SDK's attempts and
+// bypass its budget; see the package documentation for composing with SDK
+// clients. A MaxAttemptsError for one attempt (a client with RetryMaxAttempts
+// 1) is judged by the error it wraps.
 func IsRetryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || sdkRetried(err) {
 		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// A timeout, possibly of a per-attempt context: the SDK marks it
+		// canceled (*smithy.CanceledError), because inside the SDK that
+		// context is the whole operation's; Retry checks its own.
+		return true
 	}
 	switch sdkRetryables.IsErrorRetryable(err) {
 	case aws.TrueTernary:
