@@ -34,8 +34,10 @@ var (
 // made its retries) or a ratelimit.QuotaExceededError (the SDK's retry budget
 // is spent). Retrying those again would multiply the SDK's attempts and
 // bypass its budget; see the package documentation for composing with SDK
-// clients. A MaxAttemptsError for one attempt (a client with RetryMaxAttempts
-// 1) is judged by the error it wraps.
+// clients. The same holds for an *Error of Retry after more than one attempt
+// (a Retry nested in another). A MaxAttemptsError for one attempt (a client
+// with RetryMaxAttempts 1), or an *Error for one, is judged by the errors it
+// wraps.
 func IsRetryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || sdkRetried(err) {
 		return false
@@ -58,14 +60,16 @@ func IsRetryable(err error) bool {
 	return IsThrottle(err)
 }
 
-// sdkRetried reports whether err comes out of an SDK retryer that retried
-// and gave up. A *retry.MaxAttemptsError for attempt 1 comes from a client
+// sdkRetried reports whether err comes out of an SDK retryer, or out of
+// Retry (an *Error), that retried and gave up. A *retry.MaxAttemptsError for attempt 1 comes from a client
 // configured for one attempt (RetryMaxAttempts 1): it made no retry and took
 // no retry quota, so its error is judged as if the SDK had not wrapped it.
 func sdkRetried(err error) bool {
 	var maxErr *retry.MaxAttemptsError
 	var quota ratelimit.QuotaExceededError
-	return errors.As(err, &maxErr) && maxErr.Attempt > 1 || errors.As(err, &quota)
+	var ours *Error
+	return errors.As(err, &maxErr) && maxErr.Attempt > 1 || errors.As(err, &quota) ||
+		errors.As(err, &ours) && ours.Attempts > 1
 }
 
 // IsThrottle reports whether err says the caller is sending too fast, as the
