@@ -38,8 +38,10 @@ import (
 // When Retry gives up on an answer (not retryable, attempts or budget
 // exhausted, deadline), RoundTrip returns that last answer, not an error,
 // as any RoundTripper does; the bodies of the answers it retried past are
-// drained and closed. When the context ends or the limiter refuses, it
-// returns an *Error. The error is ErrInvalidPolicy when p sets both Backoff
+// drained and closed. Retry cannot tell such an answer from a first one: an
+// operation that sends through this transport and turns the answer into an
+// error must not itself be wrapped in Retry, or the attempts multiply. When
+// the context ends or the limiter refuses, it returns an *Error. The error is ErrInvalidPolicy when p sets both Backoff
 // and NewBackoff. The transport is safe for concurrent use when p's
 // contents are.
 func NewTransport(base http.RoundTripper, p Policy) (http.RoundTripper, error) {
