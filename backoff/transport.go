@@ -168,7 +168,10 @@ func notProcessed(err error) bool {
 // returns the Response itself.
 type ResponseError struct {
 	Response *http.Response
-	Code     string // the error code of the answer, "" if none was found
+	// Code is the answer's error code; "" if none was found, or if what was
+	// found is not shaped like one (letters, digits, '.', '_', '-'; at most
+	// 128 bytes).
+	Code string
 }
 
 func newResponseError(resp *http.Response) *ResponseError {
@@ -184,7 +187,28 @@ func newResponseError(resp *http.Response) *ResponseError {
 		}{io.MultiReader(bytes.NewReader(peek), resp.Body), resp.Body}
 		e.Code = errorCode(peek)
 	}
+	if !validCode(e.Code) {
+		e.Code = "" // server text that is no error code stays out of error strings
+	}
 	return e
+}
+
+// maxCodeLen bounds an error code; AWS's are well under it.
+const maxCodeLen = 128
+
+// validCode reports whether c is shaped like an AWS error code: letters,
+// digits, '.', '_' and '-', at most maxCodeLen bytes.
+func validCode(c string) bool {
+	if len(c) > maxCodeLen {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		b := c[i]
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '.' || b == '_' || b == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // errorCode finds the error code in an XML (<Code>, as S3 and the query APIs
