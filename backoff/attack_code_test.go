@@ -51,3 +51,27 @@ func TestAttackResponseErrorCodeSanitized(t *testing.T) {
 		assert.NotContains(t, got.Error(), "\n")
 	}
 }
+
+// A JSON API's x-amzn-ErrorType may carry the shape's namespace
+// ("ns#Code"), which the SDK strips (restjson.SanitizeErrorCode): a 400
+// throttle announced that way is still a throttle, so a POST is retried.
+func TestAttackErrorTypeHeaderNamespace(t *testing.T) {
+	calls := 0
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		if calls == 1 {
+			h := http.Header{}
+			h.Set("X-Amzn-Errortype", "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException:http://internal/")
+			return &http.Response{StatusCode: 400, Status: "400 Bad Request", Header: h, Body: http.NoBody, Request: r}, nil
+		}
+		return &http.Response{StatusCode: 200, Status: "200 OK", Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+	})
+	tr, err := backoff.NewTransport(base, backoff.Policy{Sleep: func(context.Context, time.Duration) error { return nil }})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, "http://example.invalid/", strings.NewReader("{}"))
+	require.NoError(t, err)
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, 2, calls)
+}

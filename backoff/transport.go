@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/restjson"
 )
 
 // NewTransport returns an http.RoundTripper that retries requests through
@@ -175,10 +177,8 @@ type ResponseError struct {
 }
 
 func newResponseError(resp *http.Response) *ResponseError {
-	e := &ResponseError{Response: resp, Code: resp.Header.Get("X-Amzn-Errortype")}
-	if i := strings.IndexAny(e.Code, ":"); i >= 0 {
-		e.Code = e.Code[:i]
-	}
+	// "ns#Code:url" to "Code", as the SDK's JSON deserializers do.
+	e := &ResponseError{Response: resp, Code: restjson.SanitizeErrorCode(resp.Header.Get("X-Amzn-Errortype"))}
 	if e.Code == "" && resp.Body != nil {
 		peek, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorPeek))
 		resp.Body = struct {
