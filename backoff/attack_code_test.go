@@ -75,3 +75,26 @@ func TestAttackErrorTypeHeaderNamespace(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, 2, calls)
 }
+
+// The same in a JSON body's __type ("ns#Code:url"), as awsJson services may
+// send it and the SDK sanitizes it.
+func TestAttackErrorTypeBodyNamespace(t *testing.T) {
+	calls := 0
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		if calls == 1 {
+			body := `{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException:http://internal/","message":"slow down"}`
+			return &http.Response{StatusCode: 400, Status: "400 Bad Request", Header: http.Header{},
+				Body: &closeRecorder{Reader: strings.NewReader(body)}, Request: r}, nil
+		}
+		return &http.Response{StatusCode: 200, Status: "200 OK", Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+	})
+	tr, err := backoff.NewTransport(base, backoff.Policy{Sleep: func(context.Context, time.Duration) error { return nil }})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, "http://example.invalid/", strings.NewReader("{}"))
+	require.NoError(t, err)
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, 2, calls)
+}

@@ -228,10 +228,7 @@ func errorCode(body []byte) string {
 		if c == "" {
 			c = v.Code
 		}
-		if i := strings.LastIndexByte(c, '#'); i >= 0 {
-			c = c[i+1:]
-		}
-		return c
+		return restjson.SanitizeErrorCode(c) // "ns#Code:url" to "Code", as the SDK
 	}
 	d := xml.NewDecoder(bytes.NewReader(body))
 	for {
