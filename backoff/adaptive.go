@@ -66,7 +66,9 @@ type AdaptiveOptions struct {
 //
 // Use one Adaptive per destination (a table, a bucket, an API), shared by
 // every caller of it: it is safe for concurrent use. Wait and Observe do not
-// allocate.
+// allocate. The zero Adaptive is ready, with the real clock; its timeline
+// starts at its first Wait or Observe. A nil *Adaptive limits nothing: Wait
+// only checks the context, Observe does nothing and Rate is +Inf.
 type Adaptive struct {
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
@@ -112,6 +114,17 @@ func NewAdaptive(optFns ...func(*AdaptiveOptions)) *Adaptive {
 	return a
 }
 
+// ready sets a zero Adaptive up on its first use as NewAdaptive() would.
+// Called with mu held.
+func (a *Adaptive) ready() {
+	if a.now != nil {
+		return
+	}
+	a.now, a.sleep = time.Now, timerSleep
+	a.start = a.now()
+	a.fillRate, a.maxCapacity = 1, 1
+}
+
 // seconds returns the time since NewAdaptive in seconds, never less than
 // the last reading: a clock that steps backwards (a Now without a monotonic
 // reading, corrected by NTP) counts the step as no time passing, and the
@@ -131,6 +144,9 @@ func (a *Adaptive) seconds() float64 {
 // second, or +Inf while the bucket is not enabled (before the first
 // throttle).
 func (a *Adaptive) Rate() float64 {
+	if a == nil {
+		return math.Inf(1)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !a.enabled {
@@ -145,10 +161,11 @@ func (a *Adaptive) Rate() float64 {
 // the wait: no token is then taken), or when the wait
 // would end after the context's deadline (the token is then not taken).
 func (a *Adaptive) Wait(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
+	if err := ctx.Err(); err != nil || a == nil {
 		return err
 	}
 	a.mu.Lock()
+	a.ready()
 	for {
 		if !a.enabled {
 			a.mu.Unlock()
@@ -181,8 +198,12 @@ func (a *Adaptive) Wait(ctx context.Context) error {
 // the send rate, moves the CUBIC rate, and enables the bucket on the first
 // throttle.
 func (a *Adaptive) Observe(throttled bool) {
+	if a == nil {
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.ready()
 	t := a.seconds()
 	measured := a.record(t)
 	var newRate float64
