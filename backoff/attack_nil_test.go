@@ -45,3 +45,15 @@ func TestAttackNilAdaptive(t *testing.T) {
 	cancel()
 	assert.ErrorIs(t, lim.Wait(ctx), context.Canceled)
 }
+
+// A nil *Decorrelated (a Policy.Backoff set only on some path) behaves as
+// its zero value, which never waits, instead of panicking.
+func TestAttackNilDecorrelated(t *testing.T) {
+	var d *backoff.Decorrelated
+	require.NotPanics(t, func() {
+		assert.Zero(t, d.Next())
+		got, err := d.BackoffDelay(1, nil)
+		assert.NoError(t, err)
+		assert.Zero(t, got)
+	})
+}

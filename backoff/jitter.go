@@ -57,7 +57,7 @@ func (j EqualJitter) BackoffDelay(attempt int, err error) (time.Duration, error)
 // Decorrelated is the blog's decorrelated jitter: each delay is drawn from
 // the previous one, min(Cap, Base + uniform*(3*prev - Base)), with prev
 // starting at Base. Base <= 0 gives no delay; Cap <= 0 means no cap. The zero
-// value never waits.
+// value never waits, nor does a nil *Decorrelated.
 //
 // It is stateful, and meant to serve one operation: give Retry a fresh one
 // per call through Policy.NewBackoff. It is nevertheless safe for concurrent
@@ -74,7 +74,7 @@ type Decorrelated struct {
 
 // Next returns the next delay and remembers it.
 func (d *Decorrelated) Next() time.Duration {
-	if d.Base <= 0 {
+	if d == nil || d.Base <= 0 {
 		return 0
 	}
 	capDelay := capOrMax(d.Cap)
@@ -98,6 +98,9 @@ func (d *Decorrelated) Next() time.Duration {
 // the walk over from Base, then it returns Next; err is ignored and the
 // returned error is always nil.
 func (d *Decorrelated) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	if d == nil {
+		return 0, nil
+	}
 	if attempt <= 1 {
 		d.mu.Lock()
 		d.prev = 0
