@@ -61,9 +61,10 @@ func IsRetryable(err error) bool {
 }
 
 // sdkRetried reports whether err comes out of an SDK retryer, or out of
-// Retry (an *Error), that retried and gave up. A *retry.MaxAttemptsError for attempt 1 comes from a client
-// configured for one attempt (RetryMaxAttempts 1): it made no retry and took
-// no retry quota, so its error is judged as if the SDK had not wrapped it.
+// Retry (an *Error), that retried and gave up. A *retry.MaxAttemptsError for
+// attempt 1 comes from a client configured for one attempt (RetryMaxAttempts
+// 1): it made no retry and took no retry quota, so its error is judged as if
+// the SDK had not wrapped it; the same for an *Error after one attempt.
 func sdkRetried(err error) bool {
 	var maxErr *retry.MaxAttemptsError
 	var quota ratelimit.QuotaExceededError
