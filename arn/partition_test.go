@@ -1,10 +1,14 @@
 package arn_test
 
 import (
+	"context"
 	"regexp"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/awskit/awskit/arn"
 )
@@ -70,4 +74,23 @@ func FuzzPartitionOf(f *testing.F) {
 			t.Fatalf("PartitionOf(%q) = %q, %v; SDK patterns give %q, %v", region, got, gotOK, want, wantOK)
 		}
 	})
+}
+
+// DNSSuffix agrees with the SDK's own S3 endpoint resolver (which reads the
+// SDK's partitions table) for a region of every partition.
+func TestDNSSuffixAgreesWithSDKResolver(t *testing.T) {
+	r := s3.NewDefaultEndpointResolverV2()
+	for _, region := range []string{"us-east-1", "cn-north-1", "eusc-de-east-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "us-gov-west-1"} {
+		p, ok := arn.PartitionOf(region)
+		require.True(t, ok, region)
+		suffix, ok := arn.DNSSuffix(p)
+		require.True(t, ok, p)
+		ep, err := r.ResolveEndpoint(context.Background(), s3.EndpointParameters{Region: aws.String(region)})
+		require.NoError(t, err, region)
+		assert.Equal(t, "s3."+region+"."+suffix, ep.URI.Host, "DNSSuffix(%q) for %s", p, region)
+	}
+	for _, p := range []string{"", "aws-moon", "AWS", "aws-iso-g"} {
+		got, ok := arn.DNSSuffix(p)
+		assert.False(t, ok, "DNSSuffix(%q) = %q", p, got)
+	}
 }
