@@ -125,3 +125,29 @@ func FuzzKeySplit(f *testing.F) {
 		}
 	})
 }
+
+// The README and BENCHMARKS.md promise one allocation for Key (the result)
+// and none for Split; Sharder.Validate promises none.
+func TestKeyAllocations(t *testing.T) {
+	if testing.CoverMode() != "" {
+		t.Skip("coverage instrumentation changes allocation counts")
+	}
+	s := must(t, 2)
+	key := "tenants/4711/events/2026-11-25T20:49:41.1234567Z-000042.json"
+	sharded := s.Key(key)
+	var sink string
+	for _, tc := range []struct {
+		name string
+		want float64
+		f    func()
+	}{
+		{"Key", 1, func() { sink = s.Key(key) }},
+		{"Split", 0, func() { sink, _ = s.Split(sharded) }},
+		{"Sharder.Validate", 0, func() { _ = s.Validate(key) }},
+	} {
+		if got := testing.AllocsPerRun(100, tc.f); got != tc.want {
+			t.Errorf("%s: %v allocations per call, want %v", tc.name, got, tc.want)
+		}
+	}
+	_ = sink
+}
