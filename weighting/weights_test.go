@@ -60,27 +60,33 @@ func TestWeightsTable(t *testing.T) {
 	}
 }
 
-// bruteForce2 searches every pair of weights.
+// bruteForce2 searches every pair of weights (without allocating: the
+// claim in BENCHMARKS.md is 1,000 targets, under the race detector too).
 func bruteForce2(targets []float64) (best []int, bestErr float64) {
 	bestErr = math.Inf(1)
+	bestA, bestB := 0, 0
+	t0, t1 := targets[0], targets[1] // locals: no memory reads for the race detector to check
 	for a := 0; a <= 255; a++ {
 		for b := 0; b <= 255; b++ {
-			if a+b == 0 {
+			s := a + b
+			if s == 0 {
 				continue
 			}
-			w := []int{a, b}
-			e := maxError(w, targets)
-			if e < bestErr-1e-12 || (math.Abs(e-bestErr) <= 1e-12 && a+b < total(best)) {
-				best, bestErr = w, e
+			fs := float64(s)
+			e := max(math.Abs(float64(a)/fs-t0), math.Abs(float64(b)/fs-t1))
+			if e < bestErr-1e-12 || (math.Abs(e-bestErr) <= 1e-12 && s < bestA+bestB) {
+				bestA, bestB, bestErr = a, b, e
 			}
 		}
 	}
-	return best, bestErr
+	return []int{bestA, bestB}, bestErr
 }
 
+// BENCHMARKS.md's claim: exact against brute force for 1,000 random
+// two-record targets (this test is what it counts).
 func TestWeightsOptimalTwoRecords(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	n := 300
+	n := 1000
 	if testing.Short() {
 		n = 30
 	}
