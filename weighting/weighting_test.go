@@ -1,6 +1,7 @@
 package weighting_test
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -352,4 +353,53 @@ func FuzzHealthyShares(f *testing.F) {
 			t.Fatalf("HealthyShares(%v, %v) sums to %v", w, h, sum)
 		}
 	})
+}
+
+// The sentence above the sentinels ("every error it returns matches one of
+// them") holds on every error path.
+func TestEveryErrorMatchesASentinel(t *testing.T) {
+	sentinels := []error{weighting.ErrInvalidWeight, weighting.ErrNoRecords, weighting.ErrTooManyRecords, weighting.ErrLengthMismatch,
+		weighting.ErrInvalidTarget, weighting.ErrUnknownSchedule, weighting.ErrInvalidPercent, weighting.ErrInvalidInterval, weighting.ErrTooManySteps}
+	var errs []error
+	add := func(err error) { errs = append(errs, err) }
+	_, err := weighting.Shares(nil)
+	add(err)
+	_, err = weighting.Shares(make([]int, 101))
+	add(err)
+	_, err = weighting.Shares([]int{256})
+	add(err)
+	_, err = weighting.HealthyShares([]int{1}, nil)
+	add(err)
+	_, err = weighting.HealthyShares([]int{-1}, []bool{true})
+	add(err)
+	_, err = weighting.NewPicker([]int{1, 300})
+	add(err)
+	_, err = weighting.Weights([]float64{0.5, 0.6})
+	add(err)
+	_, err = weighting.Weights(nil)
+	add(err)
+	_, err = weighting.Weights([]float64{math.NaN(), 1})
+	add(err)
+	_, err = weighting.Predefined("x")
+	add(err)
+	_, err = weighting.Canary(0, time.Minute)
+	add(err)
+	_, err = weighting.Canary(5, 0)
+	add(err)
+	_, err = weighting.Linear(1e-9, time.Minute)
+	add(err)
+	_, err = weighting.Linear(10, math.MaxInt64)
+	add(err)
+	_, _, err = weighting.Step{NewPercent: 101}.Route53Weights()
+	add(err)
+	_, err = weighting.Step{NewPercent: -1}.AliasWeight()
+	add(err)
+	for i, err := range errs {
+		require.Error(t, err, "case %d", i)
+		matched := false
+		for _, s := range sentinels {
+			matched = matched || errors.Is(err, s)
+		}
+		assert.True(t, matched, "case %d: %v matches no sentinel", i, err)
+	}
 }
