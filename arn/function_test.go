@@ -283,6 +283,9 @@ func TestParseFunctionNameFollowsLambdaPattern(t *testing.T) {
 		{"us-west-2:123456789012:function:my-function", arn.Function{Region: "us-west-2", AccountID: "123456789012", Name: "my-function"}},
 		{"us-gov-west-1:123456789012:function:f:live", arn.Function{Region: "us-gov-west-1", AccountID: "123456789012", Name: "f", Qualifier: "live"}},
 		{"us-isob-east-1:function:f", arn.Function{Region: "us-isob-east-1", Name: "f"}},
+		{"us-west-2:live", arn.Function{Region: "us-west-2", Name: "live"}}, // the region group first, as the pattern reads it
+		{"us-iso-east-1:f", arn.Function{Region: "us-iso-east-1", Name: "f"}},
+		{"us-isof-south-1:f", arn.Function{Region: "us-isof-south-1", Name: "f"}},
 		{"arn:aws-cn:lambda:cn-north-1:123456789012:function:f",
 			arn.Function{Partition: "aws-cn", Region: "cn-north-1", AccountID: "123456789012", Name: "f"}},
 	}

@@ -360,3 +360,18 @@ func TestEveryErrorMatchesASentinel(t *testing.T) {
 	var nsb *types.NoSuchBucket
 	assert.ErrorAs(t, cases["SDK error"][0], &nsb, "the SDK error stays reachable")
 }
+
+func TestListErrorMessage(t *testing.T) {
+	for _, tc := range []struct {
+		err  *s3keys.ListError
+		want string
+	}{
+		{&s3keys.ListError{Prefix: "3f/logs/", Reason: "entry 0 has no Key", Err: s3keys.ErrBadResponse}, `s3keys: listing "3f/logs/": entry 0 has no Key`},
+		{&s3keys.ListError{Prefix: "3f/", Err: errors.New("connection reset")}, `s3keys: listing "3f/": connection reset`},
+		{&s3keys.ListError{Err: context.Canceled}, `s3keys: listing: context canceled`},
+		{&s3keys.ListError{}, `s3keys: listing`},
+	} {
+		assert.Equal(t, tc.want, tc.err.Error())
+		assert.ErrorIs(t, tc.err, s3keys.ErrList)
+	}
+}
