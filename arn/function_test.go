@@ -312,3 +312,31 @@ func TestParseFunctionNameFollowsLambdaPattern(t *testing.T) {
 // (Invoke), anchored, with "." dropped from the name as CreateFunction's
 // pattern has it.
 var lambdaFunctionName = regexp.MustCompile(`^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`)
+
+// What counts as a full ARN in ParseFunctionName is exactly the pattern's
+// "arn:(aws[a-zA-Z-]*)?:lambda:": such inputs fail on the ARN's own fields,
+// anything else is read as a name.
+func TestParseFunctionNameARNPrefix(t *testing.T) {
+	for _, tc := range []struct{ in, field string }{
+		{"arn::lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:awsa:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:awsz:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:awsA:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:awsZ:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:aws-x:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:aws:lambda:us-east-1:12:function:f", "account"},
+		{"arn:aws_x:lambda:us-east-1:123456789012:function:f", "qualifier"}, // "_" is not in the pattern: the name "arn"
+		{"arn:aws0:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws`:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws{:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws@:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws[:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:x:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws:lambd:us-east-1:123456789012:function:f", "qualifier"},
+	} {
+		_, err := arn.ParseFunctionName(tc.in)
+		var e *arn.Error
+		require.ErrorAs(t, err, &e, "ParseFunctionName(%q)", tc.in)
+		assert.Equal(t, tc.field, e.Field, "ParseFunctionName(%q): %v", tc.in, err)
+	}
+}
