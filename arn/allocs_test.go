@@ -42,3 +42,22 @@ func TestParseAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// BENCHMARKS.md: String allocates once, for the result (its size is
+// computed exactly).
+func TestStringAllocatesOnce(t *testing.T) {
+	if testing.CoverMode() != "" {
+		t.Skip("coverage instrumentation changes allocation counts")
+	}
+	f := arn.Function{Region: "eu-west-1", AccountID: "123456789012", Name: "orders", Qualifier: "live"}
+	k := arn.Key{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", ID: "1234abcd-12ab-34cd-56ef-1234567890ab"}
+	a := arn.Key{Region: "cn-north-1", AccountID: "123456789012", Alias: "alias/orders"}
+	for name, str := range map[string]func() string{
+		"Function.String": f.String, "Function.String unqualified": f.Unqualified().String,
+		"Key.String": k.String, "Key.String alias": a.String,
+	} {
+		if n := testing.AllocsPerRun(100, func() { _ = str() }); n != 1 {
+			t.Errorf("%s: %v allocations, want 1", name, n)
+		}
+	}
+}

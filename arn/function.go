@@ -145,6 +145,12 @@ func ParseFunctionName(s string) (Function, error) {
 		}
 		err := f.parseNameQualifier(rest)
 		if err == nil {
+			// The pattern reads a region here; it must be one of a partition.
+			if f.Region != "" {
+				if err := checkPartitionRegion("function name", "", f.Region); err != nil {
+					return Function{}, err
+				}
+			}
 			return f, nil
 		}
 		if first == nil {
@@ -155,7 +161,7 @@ func ParseFunctionName(s string) (Function, error) {
 }
 
 // parseNameQualifier sets Name and Qualifier from "NAME[:QUALIFIER]" and
-// checks them, and the region (with its partition) when one was given.
+// checks them.
 func (f *Function) parseNameQualifier(s string) error {
 	const kind = "function name"
 	var ok bool
@@ -166,13 +172,7 @@ func (f *Function) parseNameQualifier(s string) error {
 	if err := checkName(kind, f.Name); err != nil {
 		return err
 	}
-	if err := checkQualifier(kind, f.Qualifier); err != nil {
-		return err
-	}
-	if f.Region != "" {
-		return checkPartitionRegion(kind, "", f.Region)
-	}
-	return nil
+	return checkQualifier(kind, f.Qualifier)
 }
 
 // isLambdaARNPrefix reports whether s starts with "arn:(aws[a-zA-Z-]*)?:lambda:",
@@ -208,19 +208,11 @@ func isLambdaRegion(s string) bool {
 		return false
 	}
 	rest := s[2:]
-	// The optional group, then "-NAME-DIGIT": try with and without it.
-	for _, opt := range []string{"-gov", "-iso", "-iso?"} {
-		r, ok := rest, true
-		if opt == "-iso?" {
-			if len(r) > 5 && r[:4] == "-iso" && isLower(r[4]) {
-				r = r[5:]
-			} else {
-				ok = false
-			}
-		} else {
-			r, ok = strings.CutPrefix(r, opt)
-		}
-		if ok && lambdaRegionTail(r) {
+	if r, ok := strings.CutPrefix(rest, "-gov"); ok && lambdaRegionTail(r) {
+		return true
+	}
+	if r, ok := strings.CutPrefix(rest, "-iso"); ok {
+		if lambdaRegionTail(r) || r != "" && isLower(r[0]) && lambdaRegionTail(r[1:]) {
 			return true
 		}
 	}
@@ -229,16 +221,20 @@ func isLambdaRegion(s string) bool {
 
 // lambdaRegionTail reports whether s is "-[a-z]+-[0-9]".
 func lambdaRegionTail(s string) bool {
-	if len(s) < 4 || s[0] != '-' || s[len(s)-2] != '-' || s[len(s)-1] < '0' || s[len(s)-1] > '9' {
+	name, ok := strings.CutPrefix(s, "-")
+	if !ok {
 		return false
 	}
-	name := s[1 : len(s)-2]
+	name, digit, ok := strings.Cut(name, "-")
+	if !ok || name == "" || len(digit) != 1 || digit[0] < '0' || digit[0] > '9' {
+		return false
+	}
 	for i := 0; i < len(name); i++ {
 		if !isLower(name[i]) {
 			return false
 		}
 	}
-	return name != ""
+	return true
 }
 
 func isLower(c byte) bool { return c >= 'a' && c <= 'z' }

@@ -286,6 +286,17 @@ func TestParseFunctionNameFollowsLambdaPattern(t *testing.T) {
 		{"us-west-2:live", arn.Function{Region: "us-west-2", Name: "live"}}, // the region group first, as the pattern reads it
 		{"us-iso-east-1:f", arn.Function{Region: "us-iso-east-1", Name: "f"}},
 		{"us-isof-south-1:f", arn.Function{Region: "us-isof-south-1", Name: "f"}},
+		{"us-west-0:f", arn.Function{Region: "us-west-0", Name: "f"}},
+		{"us-west-9:f", arn.Function{Region: "us-west-9", Name: "f"}},
+		{"sa-zeta-1:f", arn.Function{Region: "sa-zeta-1", Name: "f"}},
+		{"ap-aaa-1:f", arn.Function{Region: "ap-aaa-1", Name: "f"}},
+		{"us-west-10:f", arn.Function{Name: "us-west-10", Qualifier: "f"}}, // one digit in Lambda's pattern: a name
+		{"us-West-1:f", arn.Function{Name: "us-West-1", Qualifier: "f"}},
+		{"us-west-:f", arn.Function{Name: "us-west-", Qualifier: "f"}},
+		{"us--1:f", arn.Function{Name: "us--1", Qualifier: "f"}},
+		{"uS-west-1:f", arn.Function{Name: "uS-west-1", Qualifier: "f"}},
+		{"Us-west-1:f", arn.Function{Name: "Us-west-1", Qualifier: "f"}},
+		{"us-isoZ-east-1:f", arn.Function{Name: "us-isoZ-east-1", Qualifier: "f"}},
 		{"arn:aws-cn:lambda:cn-north-1:123456789012:function:f",
 			arn.Function{Partition: "aws-cn", Region: "cn-north-1", AccountID: "123456789012", Name: "f"}},
 	}
@@ -300,6 +311,9 @@ func TestParseFunctionNameFollowsLambdaPattern(t *testing.T) {
 		"arn::lambda:us-east-1:123456789012:function:f", // a full ARN without partition
 		"arn:aws:lambda",       // name "arn", qualifier "aws:lambda"
 		"zz-east-1:function:f", // Lambda's region shape, but in no partition
+		"za-east-1:f",
+		"az-east-1:f",
+		"us-isoa-east-1:f", // Lambda's iso shape; the SDK has no such partition
 		"function:",
 		"my.function", // "." is in Invoke's pattern but CreateFunction never makes such a name
 	} {
