@@ -3,6 +3,7 @@ package s3keystest_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -75,4 +76,42 @@ func TestBucketPagingEnds(t *testing.T) {
 		}
 		assert.Equal(t, want, got, "MaxKeys=%d", maxKeys)
 	}
+}
+
+func TestBucketCountsCalls(t *testing.T) {
+	b := &s3keystest.Bucket{}
+	ctx := context.Background()
+	for range 3 {
+		_, err := b.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int64(3), b.Calls())
+	assert.Equal(t, int64(1), b.MaxInFlight(), "sequential calls")
+
+	// Four calls held inside Fault at once: MaxInFlight sees all four.
+	var arrived sync.WaitGroup
+	arrived.Add(4)
+	release := make(chan struct{})
+	b.Fault = func(context.Context, *s3.ListObjectsV2Input) error {
+		arrived.Done()
+		<-release
+		return nil
+	}
+	var done sync.WaitGroup
+	for range 4 {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			_, _ = b.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+		}()
+	}
+	arrived.Wait()
+	close(release)
+	done.Wait()
+	assert.Equal(t, int64(4), b.MaxInFlight())
+	b.Fault = nil
+	_, err := b.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), b.MaxInFlight(), "the count went back down")
+	assert.Equal(t, int64(8), b.Calls())
 }
