@@ -375,3 +375,28 @@ func TestListErrorMessage(t *testing.T) {
 		assert.ErrorIs(t, tc.err, s3keys.ErrList)
 	}
 }
+
+// List's doc: one page per shard, plus at most Concurrency pages fetched
+// ahead of the merge. With one object per page, at the k-th object the
+// merge has taken at most k pages plus one current page per shard; every
+// other request is a page fetched ahead.
+func TestListFetchesAheadAtMostConcurrencyPages(t *testing.T) {
+	s := must(t, 1)
+	b := &s3keystest.Bucket{}
+	for i := range 160 {
+		b.Put(s.Key(fmt.Sprintf("k%04d", i)), 1)
+	}
+	for _, concurrency := range []int{1, 2, 4} {
+		before := b.Calls()
+		k := int64(0)
+		for _, err := range s3keys.List(context.Background(), b, "bkt", "", s, func(o *s3keys.ListOptions) {
+			o.Concurrency, o.PageSize = concurrency, 1
+		}) {
+			require.NoError(t, err)
+			k++
+			ahead := b.Calls() - before - k - 16
+			require.LessOrEqual(t, ahead, int64(concurrency), "object %d: pages fetched ahead", k)
+		}
+		assert.Equal(t, int64(160), k)
+	}
+}
