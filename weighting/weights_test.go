@@ -89,7 +89,7 @@ func TestWeightsOptimalTwoRecords(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	n := 1000
 	if quick() {
-		n = 30
+		n = 200
 	}
 	for range n {
 		x := r.Float64()
