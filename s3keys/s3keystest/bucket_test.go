@@ -2,12 +2,14 @@ package s3keystest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -114,4 +116,42 @@ func TestBucketCountsCalls(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(4), b.MaxInFlight(), "the count went back down")
 	assert.Equal(t, int64(8), b.Calls())
+}
+
+func TestBucketFaultsAndErrors(t *testing.T) {
+	ctx := context.Background()
+	b := &s3keystest.Bucket{Name: "bkt"}
+	b.Put("a", 1)
+	in := func() *s3.ListObjectsV2Input { return &s3.ListObjectsV2Input{Bucket: aws.String("bkt")} }
+
+	// A Fault that returns nil lets the call through; an error replaces it.
+	b.Fault = func(context.Context, *s3.ListObjectsV2Input) error { return nil }
+	out, err := b.ListObjectsV2(ctx, in())
+	require.NoError(t, err)
+	require.Len(t, out.Contents, 1)
+	boom := errors.New("boom")
+	b.Fault = func(context.Context, *s3.ListObjectsV2Input) error { return boom }
+	out, err = b.ListObjectsV2(ctx, in())
+	assert.ErrorIs(t, err, boom)
+	assert.Nil(t, out)
+	b.Fault = nil
+
+	_, err = b.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt"), Delimiter: aws.String("/")})
+	assert.ErrorIs(t, err, s3keystest.ErrUnsupported)
+	_, err = b.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt"), EncodingType: "url"})
+	assert.ErrorIs(t, err, s3keystest.ErrUnsupported)
+	var nsb *types.NoSuchBucket
+	_, err = b.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("other")})
+	assert.ErrorAs(t, err, &nsb)
+	for _, tok := range []string{"x", "afte", "before:a"} {
+		_, err = b.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt"), ContinuationToken: aws.String(tok)})
+		assert.Error(t, err, "token %q", tok)
+	}
+	out, err = b.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt"), ContinuationToken: aws.String("after:")})
+	require.NoError(t, err)
+	assert.Len(t, out.Contents, 1)
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = b.ListObjectsV2(canceled, in())
+	assert.ErrorIs(t, err, context.Canceled)
 }
