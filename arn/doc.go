@@ -29,8 +29,21 @@
 //
 // # Errors
 //
-// Every failure is a *ParseError naming the field and the reason, and matches
-// errors.Is(err, ErrInvalid).
+// Every failure is an *Error naming the field and the reason, and matches
+// errors.Is(err, ErrInvalid). The parse functions and the Validate methods
+// return the same type, so it is named Error rather than ParseError (the old
+// name remains as a deprecated alias).
+//
+// # Shape of the API
+//
+// Everything here is a pure calculation on values: functions take their
+// inputs by value and return values, with no options, no I/O and no state.
+// Function and Key are plain values, safe to copy and to use concurrently.
+//
+// # Limits, and which service they belong to
+//
+// MaxFunctionNameLen, MaxFunctionAliasLen and MaxVersionLen are Lambda's;
+// MaxKeyAliasLen is KMS's (it counts the "alias/" prefix).
 //
 // # References
 //

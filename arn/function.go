@@ -9,10 +9,16 @@ import (
 // Limits of Lambda identifiers, from the Lambda API reference (CreateFunction,
 // CreateAlias, Invoke).
 const (
-	MaxFunctionNameLen = 64  // a function name is 1 to 64 characters
-	MaxAliasLen        = 128 // an alias name is 1 to 128 characters
-	MaxVersionLen      = 128 // a qualifier is at most 128 characters
-	Latest             = "$LATEST"
+	MaxFunctionNameLen  = 64  // a function name is 1 to 64 characters
+	MaxFunctionAliasLen = 128 // a Lambda alias name is 1 to 128 characters
+	MaxVersionLen       = 128 // a qualifier is at most 128 characters
+	Latest              = "$LATEST"
+
+	// MaxAliasLen is the former name of MaxFunctionAliasLen.
+	//
+	// Deprecated: use MaxFunctionAliasLen; MaxAliasLen read as the same
+	// thing as the KMS limit beside it.
+	MaxAliasLen = MaxFunctionAliasLen
 )
 
 // Function is a Lambda function ARN, optionally qualified by a version or an
@@ -44,11 +50,11 @@ func ParseFunction(s string) (Function, error) {
 	}
 	rest, ok := strings.CutPrefix(rest, "function:")
 	if !ok {
-		return Function{}, &ParseError{Kind: functionKind, Field: "resource", Value: rest, Reason: `must start with "function:"`}
+		return Function{}, &Error{Kind: functionKind, Field: "resource", Value: rest, Reason: `must start with "function:"`}
 	}
 	f.Name, f.Qualifier, ok = strings.Cut(rest, ":")
 	if ok && f.Qualifier == "" {
-		return Function{}, &ParseError{Kind: functionKind, Field: "qualifier", Reason: "empty after \":\""}
+		return Function{}, &Error{Kind: functionKind, Field: "qualifier", Reason: "empty after \":\""}
 	}
 	if err := f.validate(functionKind); err != nil {
 		return Function{}, err
@@ -61,21 +67,21 @@ func ParseFunction(s string) (Function, error) {
 func splitARN(kind, service, s string, partition, region, account *string) (string, error) {
 	rest, ok := strings.CutPrefix(s, "arn:")
 	if !ok {
-		return "", &ParseError{Kind: kind, Field: "prefix", Value: s, Reason: `must start with "arn:"`}
+		return "", &Error{Kind: kind, Field: "prefix", Value: s, Reason: `must start with "arn:"`}
 	}
 	var svc string
 	*partition, rest, _ = strings.Cut(rest, ":")
 	svc, rest, ok = strings.Cut(rest, ":")
 	if !ok || svc != service {
-		return "", &ParseError{Kind: kind, Field: "service", Value: svc, Reason: `must be "` + service + `"`}
+		return "", &Error{Kind: kind, Field: "service", Value: svc, Reason: `must be "` + service + `"`}
 	}
 	*region, rest, _ = strings.Cut(rest, ":")
 	*account, rest, ok = strings.Cut(rest, ":")
 	if !ok {
-		return "", &ParseError{Kind: kind, Field: "resource", Reason: "missing"}
+		return "", &Error{Kind: kind, Field: "resource", Reason: "missing"}
 	}
 	if *partition == "" {
-		return "", &ParseError{Kind: kind, Field: "partition", Reason: "missing"}
+		return "", &Error{Kind: kind, Field: "partition", Reason: "missing"}
 	}
 	return rest, nil
 }
@@ -87,42 +93,176 @@ func splitARN(kind, service, s string, partition, region, account *string) (stri
 //	123456789012:function:my-function                  (partial ARN)
 //	arn:aws:lambda:us-west-2:123456789012:function:my-function (full ARN)
 //
+// It follows the FunctionName pattern of the Lambda API reference (Invoke):
+//
+//	(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?
+//	(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?
+//
+// An input that starts with that pattern's "arn:PARTITION:lambda:" is a full
+// ARN, parsed by ParseFunction; anything else reads the optional REGION:,
+// ACCOUNT: and "function:" parts as the pattern does, taking each one when
+// the rest still matches (a regular expression's greedy reading). So
+// "arn:live" is the function "arn" with the alias "live",
+// "function:my-function" is the function "my-function", and
+// "123456789012:live" is the function "live" in account 123456789012. Names
+// follow CreateFunction (no "."; see Function.Validate).
+//
 // Fields the input does not carry stay empty: a bare name gives only Name and
-// Qualifier, a partial ARN adds AccountID. Such a Function is not a full ARN;
-// use HasARN to tell, and fill in Region and AccountID before String.
+// Qualifier, a partial ARN adds AccountID (and Region when given). Such a
+// Function is not a full ARN; use HasARN to tell, and fill in Region and
+// AccountID before String. Region and AccountID, when present, are checked as
+// Validate checks them.
 func ParseFunctionName(s string) (Function, error) {
-	if strings.HasPrefix(s, "arn:") {
+	if isLambdaARNPrefix(s) {
 		return ParseFunction(s)
 	}
-	const kind = "function name"
-	var f Function
-	if acct, rest, ok := strings.Cut(s, ":function:"); ok {
-		if err := checkAccount(kind, acct); err != nil {
-			return Function{}, err
+	// Try the optional parts in the pattern's order, taking before skipping.
+	var first error
+	for choice := 0; choice < 8; choice++ {
+		takeRegion, takeAccount, takeFunction := choice&4 == 0, choice&2 == 0, choice&1 == 0
+		rest := s
+		var f Function
+		if takeRegion {
+			region, after, ok := strings.Cut(rest, ":")
+			if !ok || !isLambdaRegion(region) {
+				continue
+			}
+			f.Region, rest = region, after
 		}
-		f.AccountID, s = acct, rest
+		if takeAccount {
+			acct, after, ok := strings.Cut(rest, ":")
+			if !ok || len(acct) != 12 || !allDigits(acct) {
+				continue
+			}
+			f.AccountID, rest = acct, after
+		}
+		if takeFunction {
+			after, ok := strings.CutPrefix(rest, "function:")
+			if !ok {
+				continue
+			}
+			rest = after
+		}
+		err := f.parseNameQualifier(rest)
+		if err == nil {
+			// The pattern reads a region here; it must be one of a partition.
+			if f.Region != "" {
+				if err := checkPartitionRegion("function name", "", f.Region); err != nil {
+					return Function{}, err
+				}
+			}
+			return f, nil
+		}
+		if first == nil {
+			first = err
+		}
 	}
+	return Function{}, first
+}
+
+// parseNameQualifier sets Name and Qualifier from "NAME[:QUALIFIER]" and
+// checks them.
+func (f *Function) parseNameQualifier(s string) error {
+	const kind = "function name"
 	var ok bool
 	f.Name, f.Qualifier, ok = strings.Cut(s, ":")
 	if ok && f.Qualifier == "" {
-		return Function{}, &ParseError{Kind: kind, Field: "qualifier", Reason: "empty after \":\""}
+		return &Error{Kind: kind, Field: "qualifier", Reason: "empty after \":\""}
 	}
 	if err := checkName(kind, f.Name); err != nil {
-		return Function{}, err
+		return err
 	}
-	if err := checkQualifier(kind, f.Qualifier); err != nil {
+	return checkQualifier(kind, f.Qualifier)
+}
+
+// isLambdaARNPrefix reports whether s starts with "arn:(aws[a-zA-Z-]*)?:lambda:",
+// the full-ARN part of Lambda's FunctionName pattern.
+func isLambdaARNPrefix(s string) bool {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return false
+	}
+	partition, rest, ok := strings.Cut(rest, ":")
+	if !ok || !strings.HasPrefix(rest, "lambda:") {
+		return false
+	}
+	if partition == "" {
+		return true
+	}
+	p, ok := strings.CutPrefix(partition, "aws")
+	if !ok {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isLambdaRegion reports whether s matches the region part of Lambda's
+// FunctionName pattern: [a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}.
+func isLambdaRegion(s string) bool {
+	if len(s) < 2 || !isLower(s[0]) || !isLower(s[1]) {
+		return false
+	}
+	rest := s[2:]
+	if r, ok := strings.CutPrefix(rest, "-gov"); ok && lambdaRegionTail(r) {
+		return true
+	}
+	if r, ok := strings.CutPrefix(rest, "-iso"); ok {
+		if lambdaRegionTail(r) || r != "" && isLower(r[0]) && lambdaRegionTail(r[1:]) {
+			return true
+		}
+	}
+	return lambdaRegionTail(rest)
+}
+
+// lambdaRegionTail reports whether s is "-[a-z]+-[0-9]".
+func lambdaRegionTail(s string) bool {
+	name, ok := strings.CutPrefix(s, "-")
+	if !ok {
+		return false
+	}
+	name, digit, ok := strings.Cut(name, "-")
+	if !ok || name == "" || len(digit) != 1 || digit[0] < '0' || digit[0] > '9' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if !isLower(name[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
+
+// FunctionFromARN converts the SDK's parsed ARN, validating each field of it
+// as ParseFunction does: the resource must be "function:NAME[:QUALIFIER]",
+// and a field holding a ":" (an AccountID of "123456789012:function:evil")
+// is rejected rather than re-read as another field.
+func FunctionFromARN(a awsarn.ARN) (Function, error) {
+	if a.Service != "lambda" {
+		return Function{}, &Error{Kind: functionKind, Field: "service", Value: a.Service, Reason: `must be "lambda"`}
+	}
+	if a.Partition == "" {
+		return Function{}, &Error{Kind: functionKind, Field: "partition", Reason: "missing"}
+	}
+	f := Function{Partition: a.Partition, Region: a.Region, AccountID: a.AccountID}
+	rest, ok := strings.CutPrefix(a.Resource, "function:")
+	if !ok {
+		return Function{}, &Error{Kind: functionKind, Field: "resource", Value: a.Resource, Reason: `must start with "function:"`}
+	}
+	f.Name, f.Qualifier, ok = strings.Cut(rest, ":")
+	if ok && f.Qualifier == "" {
+		return Function{}, &Error{Kind: functionKind, Field: "qualifier", Reason: "empty after \":\""}
+	}
+	if err := f.validate(functionKind); err != nil {
 		return Function{}, err
 	}
 	return f, nil
-}
-
-// FunctionFromARN converts the SDK's parsed ARN, validating it as
-// ParseFunction does.
-func FunctionFromARN(a awsarn.ARN) (Function, error) {
-	if a.Service != "lambda" {
-		return Function{}, &ParseError{Kind: functionKind, Field: "service", Value: a.Service, Reason: `must be "lambda"`}
-	}
-	return ParseFunction(a.String())
 }
 
 // ARN returns f as the SDK's arn.ARN, with the partition derived when empty.
@@ -162,7 +302,7 @@ func (f Function) String() string {
 	return b.String()
 }
 
-// Validate reports, as a *ParseError matching ErrInvalid, the first field of
+// Validate reports, as a *Error matching ErrInvalid, the first field of
 // f that Lambda would reject: a partition not in the SDK's table, a region not
 // in that partition, an account ID that is not 12 digits, a name that is not
 // 1-64 of [a-zA-Z0-9-_], or a qualifier that is neither "$LATEST", a version
@@ -211,13 +351,13 @@ func (f Function) IsVersion() bool {
 
 func checkName(kind, name string) error {
 	if name == "" {
-		return &ParseError{Kind: kind, Field: "name", Reason: "missing"}
+		return &Error{Kind: kind, Field: "name", Reason: "missing"}
 	}
 	if len(name) > MaxFunctionNameLen {
-		return &ParseError{Kind: kind, Field: "name", Value: name, Reason: "longer than 64 characters"}
+		return &Error{Kind: kind, Field: "name", Value: name, Reason: "longer than 64 characters"}
 	}
 	if !allNameChars(name) {
-		return &ParseError{Kind: kind, Field: "name", Value: name, Reason: "may contain only a-z, A-Z, 0-9, - and _"}
+		return &Error{Kind: kind, Field: "name", Value: name, Reason: "may contain only a-z, A-Z, 0-9, - and _"}
 	}
 	return nil
 }
@@ -228,13 +368,13 @@ func checkQualifier(kind, q string) error {
 		return nil
 	case allDigits(q):
 		if len(q) > MaxVersionLen {
-			return &ParseError{Kind: kind, Field: "qualifier", Value: q, Reason: "version longer than 128 characters"}
+			return &Error{Kind: kind, Field: "qualifier", Value: q, Reason: "version longer than 128 characters"}
 		}
 		return nil
-	case len(q) > MaxAliasLen:
-		return &ParseError{Kind: kind, Field: "qualifier", Value: q, Reason: "alias longer than 128 characters"}
+	case len(q) > MaxFunctionAliasLen:
+		return &Error{Kind: kind, Field: "qualifier", Value: q, Reason: "alias longer than 128 characters"}
 	case !allNameChars(q):
-		return &ParseError{Kind: kind, Field: "qualifier", Value: q, Reason: `must be "$LATEST", a version, or an alias of a-z, A-Z, 0-9, - and _`}
+		return &Error{Kind: kind, Field: "qualifier", Value: q, Reason: `must be "$LATEST", a version, or an alias of a-z, A-Z, 0-9, - and _`}
 	}
 	return nil
 }

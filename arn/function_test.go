@@ -2,6 +2,7 @@ package arn_test
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,6 +58,8 @@ var validFunctions = []struct {
 		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "f", Qualifier: "1a"}},
 	{"alias with dash", "arn:aws:lambda:eu-west-1:123456789012:function:f:blue-green",
 		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "f", Qualifier: "blue-green"}},
+	{"version of 128 digits", "arn:aws:lambda:eu-west-1:123456789012:function:f:" + strings.Repeat("9", 128),
+		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "f", Qualifier: strings.Repeat("9", 128)}},
 	{"version zero-padded", "arn:aws:lambda:eu-west-1:123456789012:function:f:007",
 		arn.Function{Partition: "aws", Region: "eu-west-1", AccountID: "123456789012", Name: "f", Qualifier: "007"}},
 	{"account of zeros", "arn:aws:lambda:il-central-1:000000000000:function:f",
@@ -94,6 +97,7 @@ var invalidFunctions = []struct {
 	{"empty qualifier", "arn:aws:lambda:us-east-1:123456789012:function:f:", "qualifier"},
 	{"latest is case-sensitive", "arn:aws:lambda:us-east-1:123456789012:function:f:$latest", "qualifier"},
 	{"alias of 129 characters", "arn:aws:lambda:us-east-1:123456789012:function:f:" + strings.Repeat("b", 129), "qualifier"},
+	{"version of 129 digits", "arn:aws:lambda:us-east-1:123456789012:function:f:" + strings.Repeat("9", 129), "qualifier"},
 	{"qualifier with colon", "arn:aws:lambda:us-east-1:123456789012:function:f:live:extra", "qualifier"},
 	{"qualifier with dollar", "arn:aws:lambda:us-east-1:123456789012:function:f:$LIVE", "qualifier"},
 	{"non-ASCII name", "arn:aws:lambda:us-east-1:123456789012:function:fünf", "name"},
@@ -119,7 +123,7 @@ func TestParseFunctionInvalid(t *testing.T) {
 			got, err := arn.ParseFunction(tc.in)
 			require.Error(t, err, "ParseFunction(%q) = %+v, want error", tc.in, got)
 			assert.ErrorIs(t, err, arn.ErrInvalid)
-			var pe *arn.ParseError
+			var pe *arn.Error
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tc.field, pe.Field, "ParseFunction(%q) failed field: %v", tc.in, err)
 			assert.Equal(t, arn.Function{}, got)
@@ -215,11 +219,141 @@ func TestFunctionSDKConversion(t *testing.T) {
 	assert.ErrorIs(t, err, arn.ErrInvalid)
 }
 
-func TestParseErrorMessage(t *testing.T) {
+func TestErrorMessage(t *testing.T) {
 	_, err := arn.ParseFunction("arn:aws:lambda:us-east-1:12345:function:f")
 	require.Error(t, err)
 	assert.Equal(t, `arn: invalid function ARN: account "12345": must be exactly 12 digits`, err.Error())
-	var pe *arn.ParseError
+	var pe *arn.Error
 	require.True(t, errors.As(err, &pe))
 	assert.Equal(t, "12345", pe.Value)
+}
+
+// Issue 19 item 14: the SDK's ARN fields are validated one by one, not
+// reassembled and re-parsed (a colon in AccountID used to shift the fields).
+func TestFunctionFromARNValidatesEachField(t *testing.T) {
+	bad := []awsarn.ARN{
+		{Partition: "aws", Service: "lambda", Region: "us-east-1", AccountID: "123456789012:function:evil", Resource: "live"},
+		{Partition: "aws", Service: "lambda", Region: "us-east-1:123456789012", AccountID: "function", Resource: "evil"},
+		{Partition: "aws:lambda:us-east-1", Service: "lambda", Region: "123456789012", AccountID: "function", Resource: "evil"},
+		{Partition: "aws", Service: "lambda", Region: "us-east-1", AccountID: "123456789012", Resource: "function:f:live:x"},
+		{Partition: "aws", Service: "lambda", Region: "us-east-1", AccountID: "123456789012", Resource: "function:f:"},
+		{Partition: "aws", Service: "lambda", Region: "us-east-1", AccountID: "123456789012", Resource: "layer:f"},
+		{Partition: "", Service: "lambda", Region: "us-east-1", AccountID: "123456789012", Resource: "function:f"},
+	}
+	for _, a := range bad {
+		got, err := arn.FunctionFromARN(a)
+		var e *arn.Error
+		require.ErrorAs(t, err, &e, "FunctionFromARN(%#v) = %+v, want an *arn.Error", a, got)
+		assert.ErrorIs(t, err, arn.ErrInvalid)
+	}
+}
+
+func TestKeyFromARNValidatesEachField(t *testing.T) {
+	const id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+	bad := []awsarn.ARN{
+		{Partition: "aws", Service: "kms", Region: "us-east-1", AccountID: "111122223333:key", Resource: "/" + id},
+		{Partition: "aws", Service: "kms", Region: "us-east-1:111122223333", AccountID: "alias", Resource: "/x"},
+		{Partition: "aws", Service: "kms", Region: "us-east-1", AccountID: "111122223333", Resource: "alias/x:y"},
+		{Partition: "aws", Service: "kms", Region: "us-east-1", AccountID: "111122223333", Resource: "key/"},
+		{Partition: "", Service: "kms", Region: "us-east-1", AccountID: "111122223333", Resource: "key/" + id},
+		{Partition: "aws", Service: "kms", Region: "us-east-1", AccountID: "111122223333", Resource: "secret/x"},
+	}
+	for _, a := range bad {
+		got, err := arn.KeyFromARN(a)
+		assert.ErrorIs(t, err, arn.ErrInvalid, "KeyFromARN(%#v) = %+v", a, got)
+	}
+	k, err := arn.KeyFromARN(awsarn.ARN{Partition: "aws", Service: "kms", Region: "us-east-1", AccountID: "111122223333", Resource: "key/" + id})
+	require.NoError(t, err)
+	assert.Equal(t, arn.Key{Partition: "aws", Region: "us-east-1", AccountID: "111122223333", ID: id}, k)
+}
+
+// Issue 19 item 15: Lambda's FunctionName pattern (API reference, Invoke)
+// reads "arn:live" as the function "arn" with the alias "live", and
+// "function:my-function" as the function "my-function".
+func TestParseFunctionNameFollowsLambdaPattern(t *testing.T) {
+	tests := []struct {
+		in   string
+		want arn.Function
+	}{
+		{"arn:live", arn.Function{Name: "arn", Qualifier: "live"}},
+		{"arn", arn.Function{Name: "arn"}},
+		{"function:my-function", arn.Function{Name: "my-function"}},
+		{"function:my-function:live", arn.Function{Name: "my-function", Qualifier: "live"}},
+		{"function", arn.Function{Name: "function"}},
+		{"function:$LATEST", arn.Function{Name: "function", Qualifier: "$LATEST"}},
+		{"123456789012:live", arn.Function{AccountID: "123456789012", Name: "live"}},
+		{"123456789012:my-function:7", arn.Function{AccountID: "123456789012", Name: "my-function", Qualifier: "7"}},
+		{"us-west-2:123456789012:function:my-function", arn.Function{Region: "us-west-2", AccountID: "123456789012", Name: "my-function"}},
+		{"us-gov-west-1:123456789012:function:f:live", arn.Function{Region: "us-gov-west-1", AccountID: "123456789012", Name: "f", Qualifier: "live"}},
+		{"us-isob-east-1:function:f", arn.Function{Region: "us-isob-east-1", Name: "f"}},
+		{"us-west-2:live", arn.Function{Region: "us-west-2", Name: "live"}}, // the region group first, as the pattern reads it
+		{"us-iso-east-1:f", arn.Function{Region: "us-iso-east-1", Name: "f"}},
+		{"us-isof-south-1:f", arn.Function{Region: "us-isof-south-1", Name: "f"}},
+		{"us-west-0:f", arn.Function{Region: "us-west-0", Name: "f"}},
+		{"us-west-9:f", arn.Function{Region: "us-west-9", Name: "f"}},
+		{"sa-zeta-1:f", arn.Function{Region: "sa-zeta-1", Name: "f"}},
+		{"ap-aaa-1:f", arn.Function{Region: "ap-aaa-1", Name: "f"}},
+		{"us-west-10:f", arn.Function{Name: "us-west-10", Qualifier: "f"}}, // one digit in Lambda's pattern: a name
+		{"us-West-1:f", arn.Function{Name: "us-West-1", Qualifier: "f"}},
+		{"us-west-:f", arn.Function{Name: "us-west-", Qualifier: "f"}},
+		{"us--1:f", arn.Function{Name: "us--1", Qualifier: "f"}},
+		{"uS-west-1:f", arn.Function{Name: "uS-west-1", Qualifier: "f"}},
+		{"Us-west-1:f", arn.Function{Name: "Us-west-1", Qualifier: "f"}},
+		{"us-isoZ-east-1:f", arn.Function{Name: "us-isoZ-east-1", Qualifier: "f"}},
+		{"arn:aws-cn:lambda:cn-north-1:123456789012:function:f",
+			arn.Function{Partition: "aws-cn", Region: "cn-north-1", AccountID: "123456789012", Name: "f"}},
+	}
+	for _, tc := range tests {
+		got, err := arn.ParseFunctionName(tc.in)
+		require.NoError(t, err, "ParseFunctionName(%q)", tc.in)
+		assert.Equal(t, tc.want, got, "ParseFunctionName(%q)", tc.in)
+		assert.True(t, lambdaFunctionName.MatchString(tc.in), "%q does not match Lambda's pattern", tc.in)
+	}
+	for _, in := range []string{
+		"arn:aws:lambda:us-east-1:123456789012:function:f:",
+		"arn::lambda:us-east-1:123456789012:function:f", // a full ARN without partition
+		"arn:aws:lambda",       // name "arn", qualifier "aws:lambda"
+		"zz-east-1:function:f", // Lambda's region shape, but in no partition
+		"za-east-1:f",
+		"az-east-1:f",
+		"us-isoa-east-1:f", // Lambda's iso shape; the SDK has no such partition
+		"function:",
+		"my.function", // "." is in Invoke's pattern but CreateFunction never makes such a name
+	} {
+		got, err := arn.ParseFunctionName(in)
+		assert.ErrorIs(t, err, arn.ErrInvalid, "ParseFunctionName(%q) = %+v", in, got)
+	}
+}
+
+// lambdaFunctionName is the FunctionName pattern of the Lambda API reference
+// (Invoke), anchored, with "." dropped from the name as CreateFunction's
+// pattern has it.
+var lambdaFunctionName = regexp.MustCompile(`^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`)
+
+// What counts as a full ARN in ParseFunctionName is exactly the pattern's
+// "arn:(aws[a-zA-Z-]*)?:lambda:": such inputs fail on the ARN's own fields,
+// anything else is read as a name.
+func TestParseFunctionNameARNPrefix(t *testing.T) {
+	for _, tc := range []struct{ in, field string }{
+		{"arn::lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:awsa:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:awsz:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:awsA:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:awsZ:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:aws-x:lambda:us-east-1:123456789012:function:f", "partition"},
+		{"arn:aws:lambda:us-east-1:12:function:f", "account"},
+		{"arn:aws_x:lambda:us-east-1:123456789012:function:f", "qualifier"}, // "_" is not in the pattern: the name "arn"
+		{"arn:aws0:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws`:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws{:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws@:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws[:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:x:lambda:us-east-1:123456789012:function:f", "qualifier"},
+		{"arn:aws:lambd:us-east-1:123456789012:function:f", "qualifier"},
+	} {
+		_, err := arn.ParseFunctionName(tc.in)
+		var e *arn.Error
+		require.ErrorAs(t, err, &e, "ParseFunctionName(%q)", tc.in)
+		assert.Equal(t, tc.field, e.Field, "ParseFunctionName(%q): %v", tc.in, err)
+	}
 }

@@ -49,13 +49,17 @@ func FuzzParseFunction(f *testing.F) {
 }
 
 func FuzzParseFunctionName(f *testing.F) {
-	for _, s := range []string{"f", "f:live", "123456789012:function:f:7", "arn:aws:lambda:us-east-1:123456789012:function:f", ":", "a:b:c"} {
+	for _, s := range []string{"f", "f:live", "123456789012:function:f:7", "arn:aws:lambda:us-east-1:123456789012:function:f", ":", "a:b:c", "arn:live", "function:my-function", "us-west-2:123456789012:function:f"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		fn, err := arn.ParseFunctionName(s)
 		if err != nil {
 			return
+		}
+		// What parses matches Lambda's published pattern.
+		if !lambdaFunctionName.MatchString(s) {
+			t.Fatalf("ParseFunctionName(%q) = %+v, but Lambda's pattern rejects it", s, fn)
 		}
 		// What parses names a function with a valid name and qualifier.
 		if fn.Name == "" || len(fn.Name) > arn.MaxFunctionNameLen {

@@ -8,8 +8,14 @@ import (
 
 // Limits of KMS identifiers, from the KMS API reference (CreateAlias).
 const (
-	MaxAliasNameLen = 256          // "alias/" plus at most 250 characters
-	ReservedAlias   = "alias/aws/" // prefix of AWS managed key aliases
+	MaxKeyAliasLen = 256          // a KMS alias name: "alias/" plus at most 250 characters
+	ReservedAlias  = "alias/aws/" // prefix of AWS managed key aliases
+
+	// MaxAliasNameLen is the former name of MaxKeyAliasLen.
+	//
+	// Deprecated: use MaxKeyAliasLen; MaxAliasNameLen read as the same
+	// thing as the Lambda limit beside it.
+	MaxAliasNameLen = MaxKeyAliasLen
 )
 
 // Key is a KMS key ARN or alias ARN:
@@ -36,16 +42,8 @@ func ParseKey(s string) (Key, error) {
 	if err != nil {
 		return Key{}, err
 	}
-	switch {
-	case strings.HasPrefix(rest, "key/"):
-		k.ID = rest[len("key/"):]
-		if k.ID == "" {
-			return Key{}, &ParseError{Kind: keyKind, Field: "key ID", Reason: "missing"}
-		}
-	case strings.HasPrefix(rest, "alias/"):
-		k.Alias = rest
-	default:
-		return Key{}, &ParseError{Kind: keyKind, Field: "resource", Value: rest, Reason: `must start with "key/" or "alias/"`}
+	if err := k.setResource(rest); err != nil {
+		return Key{}, err
 	}
 	if err := k.Validate(); err != nil {
 		return Key{}, err
@@ -53,18 +51,46 @@ func ParseKey(s string) (Key, error) {
 	return k, nil
 }
 
-// KeyFromARN converts the SDK's parsed ARN, validating it as ParseKey does.
+// KeyFromARN converts the SDK's parsed ARN, validating each field of it as
+// ParseKey does: a field holding a ":" is rejected rather than re-read as
+// another field.
 func KeyFromARN(a awsarn.ARN) (Key, error) {
 	if a.Service != "kms" {
-		return Key{}, &ParseError{Kind: keyKind, Field: "service", Value: a.Service, Reason: `must be "kms"`}
+		return Key{}, &Error{Kind: keyKind, Field: "service", Value: a.Service, Reason: `must be "kms"`}
 	}
-	return ParseKey(a.String())
+	if a.Partition == "" {
+		return Key{}, &Error{Kind: keyKind, Field: "partition", Reason: "missing"}
+	}
+	k := Key{Partition: a.Partition, Region: a.Region, AccountID: a.AccountID}
+	if err := k.setResource(a.Resource); err != nil {
+		return Key{}, err
+	}
+	if err := k.Validate(); err != nil {
+		return Key{}, err
+	}
+	return k, nil
 }
 
 // ARN returns k as the SDK's arn.ARN, with the partition derived when empty.
 // It does not validate k.
 func (k Key) ARN() awsarn.ARN {
 	return awsarn.ARN{Partition: partitionFor(k.Partition, k.Region), Service: "kms", Region: k.Region, AccountID: k.AccountID, Resource: k.resource()}
+}
+
+// setResource sets ID or Alias from "key/ID" or "alias/NAME".
+func (k *Key) setResource(rest string) error {
+	switch {
+	case strings.HasPrefix(rest, "key/"):
+		k.ID = rest[len("key/"):]
+		if k.ID == "" {
+			return &Error{Kind: keyKind, Field: "key ID", Reason: "missing"}
+		}
+	case strings.HasPrefix(rest, "alias/"):
+		k.Alias = rest
+	default:
+		return &Error{Kind: keyKind, Field: "resource", Value: rest, Reason: `must start with "key/" or "alias/"`}
+	}
+	return nil
 }
 
 func (k Key) resource() string {
@@ -103,7 +129,7 @@ func (k Key) IsAlias() bool { return k.Alias != "" }
 // IsMultiRegion reports whether k names a multi-Region key (ID "mrk-...").
 func (k Key) IsMultiRegion() bool { return strings.HasPrefix(k.ID, "mrk-") }
 
-// Validate reports, as a *ParseError matching ErrInvalid, the first field KMS
+// Validate reports, as a *Error matching ErrInvalid, the first field KMS
 // would reject in a key reference: partition and region as for Function, an
 // account ID that is not 12 digits, both or neither of ID and Alias, a key ID
 // that is neither a lowercase UUID (8-4-4-4-12 hex) nor "mrk-" and 32 lowercase
@@ -119,7 +145,7 @@ func (k Key) Validate() error {
 	}
 	switch {
 	case k.ID != "" && k.Alias != "":
-		return &ParseError{Kind: keyKind, Field: "resource", Value: k.Alias, Reason: "both a key ID and an alias are set"}
+		return &Error{Kind: keyKind, Field: "resource", Value: k.Alias, Reason: "both a key ID and an alias are set"}
 	case k.Alias != "":
 		return checkAlias(keyKind, k.Alias)
 	default:
@@ -136,7 +162,7 @@ func ValidateNewAlias(name string) error {
 		return err
 	}
 	if strings.HasPrefix(name, ReservedAlias) {
-		return &ParseError{Kind: kind, Field: "alias", Value: name, Reason: `the prefix "alias/aws/" is reserved for AWS managed keys`}
+		return &Error{Kind: kind, Field: "alias", Value: name, Reason: `the prefix "alias/aws/" is reserved for AWS managed keys`}
 	}
 	return nil
 }
@@ -145,15 +171,15 @@ func checkAlias(kind, a string) error {
 	name, ok := strings.CutPrefix(a, "alias/")
 	switch {
 	case !ok:
-		return &ParseError{Kind: kind, Field: "alias", Value: a, Reason: `must start with "alias/"`}
+		return &Error{Kind: kind, Field: "alias", Value: a, Reason: `must start with "alias/"`}
 	case name == "":
-		return &ParseError{Kind: kind, Field: "alias", Value: a, Reason: `empty after "alias/"`}
-	case len(a) > MaxAliasNameLen:
-		return &ParseError{Kind: kind, Field: "alias", Value: a, Reason: "longer than 256 characters"}
+		return &Error{Kind: kind, Field: "alias", Value: a, Reason: `empty after "alias/"`}
+	case len(a) > MaxKeyAliasLen:
+		return &Error{Kind: kind, Field: "alias", Value: a, Reason: "longer than 256 characters"}
 	}
 	for i := 0; i < len(name); i++ {
 		if c := name[i]; !isWord(c) && c != '-' && c != '/' {
-			return &ParseError{Kind: kind, Field: "alias", Value: a, Reason: "may contain only a-z, A-Z, 0-9, /, _ and -"}
+			return &Error{Kind: kind, Field: "alias", Value: a, Reason: "may contain only a-z, A-Z, 0-9, /, _ and -"}
 		}
 	}
 	return nil
@@ -161,16 +187,16 @@ func checkAlias(kind, a string) error {
 
 func checkKeyID(id string) error {
 	if id == "" {
-		return &ParseError{Kind: keyKind, Field: "key ID", Reason: "missing"}
+		return &Error{Kind: keyKind, Field: "key ID", Reason: "missing"}
 	}
 	if hex, ok := strings.CutPrefix(id, "mrk-"); ok {
 		if len(hex) == 32 && allLowerHex(hex) {
 			return nil
 		}
-		return &ParseError{Kind: keyKind, Field: "key ID", Value: id, Reason: `multi-Region key ID must be "mrk-" and 32 lowercase hex digits`}
+		return &Error{Kind: keyKind, Field: "key ID", Value: id, Reason: `multi-Region key ID must be "mrk-" and 32 lowercase hex digits`}
 	}
 	if !isUUID(id) {
-		return &ParseError{Kind: keyKind, Field: "key ID", Value: id, Reason: "must be a lowercase UUID (8-4-4-4-12 hex digits)"}
+		return &Error{Kind: keyKind, Field: "key ID", Value: id, Reason: "must be a lowercase UUID (8-4-4-4-12 hex digits)"}
 	}
 	return nil
 }

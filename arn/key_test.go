@@ -81,7 +81,7 @@ func TestParseKeyInvalid(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := arn.ParseKey(tc.in)
 			require.Error(t, err, "ParseKey(%q) = %+v, want error", tc.in, got)
-			var pe *arn.ParseError
+			var pe *arn.Error
 			require.ErrorAs(t, err, &pe)
 			assert.ErrorIs(t, err, arn.ErrInvalid)
 			assert.Equal(t, tc.field, pe.Field, "ParseKey(%q): %v", tc.in, err)

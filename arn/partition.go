@@ -47,11 +47,42 @@ func partitionOfPrefix(prefix string) (string, bool) {
 
 // knownPartition reports whether p is one of the partition IDs in the table.
 func knownPartition(p string) bool {
-	switch p {
-	case "aws", "aws-cn", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-us-gov":
-		return true
+	_, ok := DNSSuffix(p)
+	return ok
+}
+
+// DNSSuffix returns the DNS suffix of the service endpoints of a partition,
+// as the partitions table of aws-sdk-go-v2 v1.48.0 gives it (dnsSuffix), and
+// false for a partition ID not in the table:
+//
+//	aws, aws-us-gov  amazonaws.com
+//	aws-cn           amazonaws.com.cn
+//	aws-eusc         amazonaws.eu
+//	aws-iso          c2s.ic.gov
+//	aws-iso-b        sc2s.sgov.gov
+//	aws-iso-e        cloud.adc-e.uk
+//	aws-iso-f        csp.hci.ic.gov
+//
+// Endpoint builders (s3keys.WebsiteEndpoint, s3keys.AccessPointHost) take it
+// from here, with the partition of the region from PartitionOf.
+func DNSSuffix(partition string) (string, bool) {
+	switch partition {
+	case "aws", "aws-us-gov":
+		return "amazonaws.com", true
+	case "aws-cn":
+		return "amazonaws.com.cn", true
+	case "aws-eusc":
+		return "amazonaws.eu", true
+	case "aws-iso":
+		return "c2s.ic.gov", true
+	case "aws-iso-b":
+		return "sc2s.sgov.gov", true
+	case "aws-iso-e":
+		return "cloud.adc-e.uk", true
+	case "aws-iso-f":
+		return "csp.hci.ic.gov", true
 	}
-	return false
+	return "", false
 }
 
 // PartitionOf returns the partition ID of region ("aws", "aws-cn",
@@ -109,14 +140,14 @@ func isWord(c byte) bool {
 // takes the region's; a non-empty one must be known and must own the region.
 func checkPartitionRegion(kind, partition, region string) error {
 	if partition != "" && !knownPartition(partition) {
-		return &ParseError{Kind: kind, Field: "partition", Value: partition, Reason: "unknown partition"}
+		return &Error{Kind: kind, Field: "partition", Value: partition, Reason: "unknown partition"}
 	}
 	owner, ok := PartitionOf(region)
 	if !ok {
-		return &ParseError{Kind: kind, Field: "region", Value: region, Reason: "matches no partition's region pattern"}
+		return &Error{Kind: kind, Field: "region", Value: region, Reason: "matches no partition's region pattern"}
 	}
 	if partition != "" && owner != partition {
-		return &ParseError{Kind: kind, Field: "region", Value: region, Reason: "belongs to partition " + owner + ", not " + partition}
+		return &Error{Kind: kind, Field: "region", Value: region, Reason: "belongs to partition " + owner + ", not " + partition}
 	}
 	return nil
 }
@@ -135,7 +166,7 @@ func partitionFor(p, region string) string {
 
 func checkAccount(kind, account string) error {
 	if len(account) != 12 || !allDigits(account) {
-		return &ParseError{Kind: kind, Field: "account", Value: account, Reason: "must be exactly 12 digits"}
+		return &Error{Kind: kind, Field: "account", Value: account, Reason: "must be exactly 12 digits"}
 	}
 	return nil
 }

@@ -1,10 +1,14 @@
 package arn_test
 
 import (
+	"context"
 	"regexp"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/awskit/awskit/arn"
 )
@@ -48,6 +52,10 @@ var regionCases = []string{
 	"aws-global", "aws-cn-global", "", "-", "us", "us-", "us-east", "us-east-", "us--1", "-east-1",
 	"US-EAST-1", "us-EAST-1", "us-ea_st-1", "us-east-1a", "xx-east-1", "eusc-fr-east-1", "eu-iso-west-1",
 	"us-isoc-east-1", "us-gov-west-1-1", "cn-north-01", "us-east-١",
+	// Each side of every character-class boundary, in the name and the number.
+	"us-east0-1", "us-east9-1", "us-easta-1", "us-eastz-1", "us-eastA-1", "us-eastZ-1", "us-east_-1",
+	"us-east/-1", "us-east:-1", "us-east@-1", "us-east[-1", "us-east`-1", "us-east{-1", "us-ea.st-1", "us-east^-1",
+	"us-east-/", "us-east-:", "us-east-0", "us-east-9", "-1", "-east-1", "us--east-1",
 }
 
 func TestPartitionOfAgreesWithSDKPatterns(t *testing.T) {
@@ -70,4 +78,23 @@ func FuzzPartitionOf(f *testing.F) {
 			t.Fatalf("PartitionOf(%q) = %q, %v; SDK patterns give %q, %v", region, got, gotOK, want, wantOK)
 		}
 	})
+}
+
+// DNSSuffix agrees with the SDK's own S3 endpoint resolver (which reads the
+// SDK's partitions table) for a region of every partition.
+func TestDNSSuffixAgreesWithSDKResolver(t *testing.T) {
+	r := s3.NewDefaultEndpointResolverV2()
+	for _, region := range []string{"us-east-1", "cn-north-1", "eusc-de-east-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "us-gov-west-1"} {
+		p, ok := arn.PartitionOf(region)
+		require.True(t, ok, region)
+		suffix, ok := arn.DNSSuffix(p)
+		require.True(t, ok, p)
+		ep, err := r.ResolveEndpoint(context.Background(), s3.EndpointParameters{Region: aws.String(region)})
+		require.NoError(t, err, region)
+		assert.Equal(t, "s3."+region+"."+suffix, ep.URI.Host, "DNSSuffix(%q) for %s", p, region)
+	}
+	for _, p := range []string{"", "aws-moon", "AWS", "aws-iso-g"} {
+		got, ok := arn.DNSSuffix(p)
+		assert.False(t, ok, "DNSSuffix(%q) = %q", p, got)
+	}
 }

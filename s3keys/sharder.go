@@ -2,23 +2,9 @@ package s3keys
 
 import (
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"strings"
 	"unsafe"
-)
-
-// Errors of this package; every error it returns matches one of them with
-// errors.Is.
-var (
-	// ErrInvalidKey: a key S3 rejects (Validate) or that is not in the safe
-	// character set (ValidateSafe). The error is a *KeyError.
-	ErrInvalidKey = errors.New("s3keys: invalid key")
-	// ErrNotSharded: a key without this Sharder's prefix, or whose prefix is
-	// not the hash of the rest.
-	ErrNotSharded = errors.New("s3keys: key not sharded by this sharder")
-	// ErrInvalidDigits: New was asked for a prefix length outside 1..4.
-	ErrInvalidDigits = errors.New("s3keys: digits must be 1..4")
 )
 
 // MaxDigits is the longest prefix New accepts: 16^4 = 65,536 shards.
@@ -67,7 +53,9 @@ func (s Sharder) prefix(buf *[MaxDigits]byte, key string) int {
 }
 
 // Key returns the sharded key: Prefix(key) + "/" + key. It allocates once,
-// for the result. The zero Sharder returns "/" + key; use New.
+// for the result. It does not check key: a logical key that Validate accepts
+// can still be too long once sharded; Sharder.Validate says so. The zero
+// Sharder returns "/" + key; use New.
 func (s Sharder) Key(key string) string {
 	var buf [MaxDigits]byte
 	n := s.prefix(&buf, key)

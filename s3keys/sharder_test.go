@@ -2,6 +2,7 @@ package s3keys_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -85,7 +86,7 @@ func TestPrefixes(t *testing.T) {
 // shards of a 2-digit sharder at a 1% significance level.
 func TestUniformity(t *testing.T) {
 	n := 1_000_000
-	if testing.Short() {
+	if testing.Short() || os.Getenv("AWSKIT_QUICK") != "" { // mutation testing: see MUTATION.md
 		n = 100_000
 	}
 	s := must(t, 2)
@@ -124,4 +125,30 @@ func FuzzKeySplit(f *testing.F) {
 			t.Fatalf("Split(%q) = %q, but Key(%q) = %q", key, logical, logical, s.Key(logical))
 		}
 	})
+}
+
+// The README and BENCHMARKS.md promise one allocation for Key (the result)
+// and none for Split; Sharder.Validate promises none.
+func TestKeyAllocations(t *testing.T) {
+	if testing.CoverMode() != "" {
+		t.Skip("coverage instrumentation changes allocation counts")
+	}
+	s := must(t, 2)
+	key := "tenants/4711/events/2026-11-25T20:49:41.1234567Z-000042.json"
+	sharded := s.Key(key)
+	var sink string
+	for _, tc := range []struct {
+		name string
+		want float64
+		f    func()
+	}{
+		{"Key", 1, func() { sink = s.Key(key) }},
+		{"Split", 0, func() { sink, _ = s.Split(sharded) }},
+		{"Sharder.Validate", 0, func() { _ = s.Validate(key) }},
+	} {
+		if got := testing.AllocsPerRun(100, tc.f); got != tc.want {
+			t.Errorf("%s: %v allocations per call, want %v", tc.name, got, tc.want)
+		}
+	}
+	_ = sink
 }

@@ -1,10 +1,14 @@
 package s3keys_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,8 +25,8 @@ func TestValidate(t *testing.T) {
 		offset int
 	}{
 		{"", "empty", 0},
-		{strings.Repeat("x", 1025), "too long", 1025},
-		{strings.Repeat("é", 512) + "x", "too long", 1025},
+		{strings.Repeat("x", 1025), "too long", 1024},
+		{strings.Repeat("é", 512) + "x", "too long", 1024},
 		{"ab\xffcd", "invalid UTF-8", 2},
 		{"abc\xe2\x82", "invalid UTF-8", 3},
 		{"\xed\xa0\x80", "invalid UTF-8", 0}, // a UTF-16 surrogate
@@ -112,4 +116,63 @@ func TestEndpoints(t *testing.T) {
 	}
 	assert.Equal(t, "reports-111122223333.s3-accesspoint.us-west-2.amazonaws.com", s3keys.AccessPointHost("reports", "111122223333", "us-west-2"))
 	assert.Equal(t, "ap-111122223333.s3-accesspoint.cn-north-1.amazonaws.com.cn", s3keys.AccessPointHost("ap", "111122223333", "cn-north-1"))
+}
+
+// Issue 12 item 20: the DNS suffix comes from the partition table, so the
+// ISO and EUSC partitions get theirs. The oracle is the SDK's own S3 endpoint
+// resolver, given the access point's ARN.
+func TestAccessPointHostAgreesWithSDK(t *testing.T) {
+	r := s3.NewDefaultEndpointResolverV2()
+	for _, tc := range []struct{ partition, region string }{
+		{"aws", "us-west-2"}, {"aws-cn", "cn-north-1"}, {"aws-us-gov", "us-gov-west-1"},
+		{"aws-iso", "us-iso-east-1"}, {"aws-iso-b", "us-isob-east-1"}, {"aws-iso-e", "eu-isoe-west-1"},
+		{"aws-iso-f", "us-isof-south-1"}, {"aws-eusc", "eusc-de-east-1"},
+	} {
+		apARN := "arn:" + tc.partition + ":s3:" + tc.region + ":111122223333:accesspoint/reports"
+		ep, err := r.ResolveEndpoint(context.Background(), s3.EndpointParameters{Region: aws.String(tc.region), Bucket: aws.String(apARN)})
+		if err != nil {
+			t.Logf("%s: the SDK resolves no access point endpoint: %v", tc.partition, err)
+			continue
+		}
+		assert.Equal(t, ep.URI.Host, s3keys.AccessPointHost("reports", "111122223333", tc.region), "AccessPointHost in %s", tc.region)
+	}
+	assert.Equal(t, "http://site.s3-website.us-iso-east-1.c2s.ic.gov", s3keys.WebsiteEndpoint("site", "us-iso-east-1"))
+	assert.Equal(t, "http://site.s3-website.eusc-de-east-1.amazonaws.eu", s3keys.WebsiteEndpoint("site", "eusc-de-east-1"))
+	assert.Equal(t, "http://site.s3-website.moon-east-1.amazonaws.com", s3keys.WebsiteEndpoint("site", "moon-east-1"))
+}
+
+// Issue 19 item 8: a logical key of 1,020-1,024 bytes passes Validate but is
+// over S3's limit once sharded; Sharder.Validate says so. Issue 13 item 8:
+// Offset is a byte offset (the first byte past the limit), Len the length.
+func TestSharderValidateSaysTooLongWhenSharded(t *testing.T) {
+	for digits := 1; digits <= s3keys.MaxDigits; digits++ {
+		s := must(t, digits)
+		limit := s3keys.MaxKeyBytes - digits - 1
+		fits := strings.Repeat("k", limit)
+		require.NoError(t, s.Validate(fits))
+		require.NoError(t, s3keys.Validate(s.Key(fits)))
+		require.Len(t, s.Key(fits), s3keys.MaxKeyBytes)
+		for _, n := range []int{limit + 1, 1024} {
+			long := strings.Repeat("k", n)
+			require.NoError(t, s3keys.Validate(long), "the logical key alone is valid")
+			require.Error(t, s3keys.Validate(s.Key(long)), "its sharded key is not")
+			err := s.Validate(long)
+			require.ErrorIs(t, err, s3keys.ErrInvalidKey)
+			var ke *s3keys.KeyError
+			require.ErrorAs(t, err, &ke)
+			assert.Equal(t, "too long when sharded", ke.Rule)
+			assert.Equal(t, limit, ke.Offset)
+			assert.Equal(t, n, ke.Len)
+			assert.Equal(t, fmt.Sprintf("s3keys: invalid key: too long when sharded (%d bytes, at most %d)", n, limit), err.Error())
+		}
+		// What Validate rejects, Sharder.Validate rejects the same way.
+		var ke *s3keys.KeyError
+		require.ErrorAs(t, s.Validate("ab\xff"), &ke)
+		assert.Equal(t, "invalid UTF-8", ke.Rule)
+		require.ErrorAs(t, s.Validate(strings.Repeat("k", 1025)), &ke)
+		assert.Equal(t, "too long", ke.Rule)
+		assert.Equal(t, 1024, ke.Offset)
+		assert.Equal(t, 1025, ke.Len)
+	}
+	assert.ErrorIs(t, s3keys.Sharder{}.Validate("k"), s3keys.ErrInvalidDigits)
 }

@@ -15,8 +15,21 @@
 // is healthy) and, among those, the nonzero-weight records by weight, or the
 // zero-weight ones equally when no nonzero-weight record is considered.
 //
-// All functions are pure and safe for concurrent use. Randomness is an input:
-// [Picker.Pick] takes a *rand.Rand from math/rand/v2.
+// # Units
+//
+// Shares and target splits are fractions in [0, 1]. Traffic-shift steps are
+// in percent ([Step.NewPercent]), as CodeDeploy names and configures them
+// ("LambdaCanary10Percent5Minutes"); [Step.AliasWeight] gives the fraction a
+// Lambda alias takes.
+//
+// # Shape of the API
+//
+// Every function is a pure calculation: it takes its inputs by value (plain
+// arguments), returns values and typed errors (every error matches one of
+// the Err* sentinels with errors.Is), and is safe for concurrent use. There
+// are no options. Randomness is an input: [Picker.Pick] takes a *rand.Rand
+// from math/rand/v2, which is not safe for concurrent use (one per
+// goroutine); nil means math/rand/v2's top-level functions, which are.
 //
 // # References
 //

@@ -57,7 +57,7 @@ func ExampleWeights() {
 
 func ExamplePicker_Pick() {
 	p, _ := weighting.NewPicker([]int{9, 1})
-	r := rand.New(rand.NewPCG(1, 2)) // seeded: the same picks every run
+	r := rand.New(rand.NewPCG(1, 2)) // seeded: the same picks every run; nil draws from math/rand/v2's global generator
 	counts := make([]int, 2)
 	for range 100_000 {
 		counts[p.Pick(r)]++
@@ -67,7 +67,12 @@ func ExamplePicker_Pick() {
 }
 
 func ExampleLinear() {
-	for _, s := range weighting.Linear(25, 2*time.Minute) {
+	steps, err := weighting.Linear(25, 2*time.Minute)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range steps {
 		old, new, _ := s.Route53Weights()
 		alias, _ := s.AliasWeight()
 		fmt.Printf("%v %v%% route53=%d/%d alias=%.2f\n", s.At, s.NewPercent, old, new, alias)
@@ -81,7 +86,10 @@ func ExampleLinear() {
 
 func ExampleCanary() {
 	fmt.Println(weighting.Canary(10, 5*time.Minute))
-	// Output: [{0s 10} {5m0s 100}]
+	fmt.Println(weighting.Canary(100, 5*time.Minute))
+	// Output:
+	// [{0s 10} {5m0s 100}] <nil>
+	// [] weighting: percent outside 0..100: canary percent 100, want (0, 100)
 }
 
 func ExamplePredefined() {

@@ -7,9 +7,10 @@ import "math/rand/v2"
 // in integer arithmetic, so the probabilities are exact: weight/sum). It
 // simulates which record a query is answered with.
 //
-// A Picker is immutable after NewPicker and safe for concurrent use; the
-// *rand.Rand passed to Pick is not, so give each goroutine its own. The zero
-// value is not usable; use NewPicker.
+// A Picker is immutable after NewPicker and safe for concurrent use. A
+// *rand.Rand passed to Pick is not safe for concurrent use: give each
+// goroutine its own, or pass nil to use math/rand/v2's top-level functions,
+// which are. The zero value is not usable; use NewPicker.
 type Picker struct {
 	total uint64   // the sum of weights (n when all weights are 0)
 	span  uint64   // n * total
@@ -67,9 +68,15 @@ func NewPicker(weights []int) (*Picker, error) {
 
 // Pick returns the index of a record, chosen with probability weight/sum,
 // using one draw from r: a uniform x in [0, n*total) gives the column x/total
-// and the threshold x%total.
+// and the threshold x%total. A nil r draws from math/rand/v2's top-level
+// generator (goroutine-safe, randomly seeded: not reproducible).
 func (p *Picker) Pick(r *rand.Rand) int {
-	x := r.Uint64N(p.span)
+	var x uint64
+	if r == nil {
+		x = rand.Uint64N(p.span)
+	} else {
+		x = r.Uint64N(p.span)
+	}
 	i := x / p.total
 	if x%p.total < p.prob[i] {
 		return int(i)

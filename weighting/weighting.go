@@ -22,6 +22,8 @@ var (
 	ErrInvalidTarget   = errors.New("weighting: invalid target shares")
 	ErrUnknownSchedule = errors.New("weighting: unknown deployment configuration")
 	ErrInvalidPercent  = errors.New("weighting: percent outside 0..100")
+	ErrInvalidInterval = errors.New("weighting: invalid step interval")
+	ErrTooManySteps    = errors.New("weighting: too many steps")
 )
 
 func checkWeights(weights []int) error {

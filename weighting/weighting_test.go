@@ -1,8 +1,10 @@
 package weighting_test
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,8 +165,13 @@ func TestSharesSumToOne(t *testing.T) {
 
 func TestSchedules(t *testing.T) {
 	m := time.Minute
-	assert.Equal(t, []weighting.Step{{0, 10}, {5 * m, 100}}, weighting.Canary(10, 5*m))
-	lin := weighting.Linear(10, m)
+	must := func(steps []weighting.Step, err error) []weighting.Step {
+		t.Helper()
+		require.NoError(t, err)
+		return steps
+	}
+	assert.Equal(t, []weighting.Step{{0, 10}, {5 * m, 100}}, must(weighting.Canary(10, 5*m)))
+	lin := must(weighting.Linear(10, m))
 	require.Len(t, lin, 10)
 	assert.Equal(t, weighting.Step{0, 10}, lin[0])
 	assert.Equal(t, weighting.Step{9 * m, 100}, lin[9])
@@ -172,18 +179,92 @@ func TestSchedules(t *testing.T) {
 		assert.Equal(t, time.Duration(k)*m, s.At)
 		assert.InDelta(t, float64(10*(k+1)), s.NewPercent, 1e-9)
 	}
-	third := weighting.Linear(100.0/3, m)
+	third := must(weighting.Linear(100.0/3, m))
 	assert.Equal(t, 3, len(third))
 	assert.Equal(t, 100.0, third[2].NewPercent)
-	assert.Equal(t, []weighting.Step{{0, 30}, {2 * m, 60}, {4 * m, 90}, {6 * m, 100}}, weighting.Linear(30, 2*m))
-	assert.Equal(t, []weighting.Step{{0, 100}}, weighting.Linear(100, m))
-	for _, bad := range []float64{0, -1, 101, math.NaN()} {
-		assert.Nil(t, weighting.Linear(bad, m), "Linear(%v)", bad)
-		assert.Nil(t, weighting.Canary(bad, m), "Canary(%v)", bad)
+	assert.Equal(t, []weighting.Step{{0, 30}, {2 * m, 60}, {4 * m, 90}, {6 * m, 100}}, must(weighting.Linear(30, 2*m)))
+	assert.Equal(t, []weighting.Step{{0, 100}}, must(weighting.Linear(100, m)))
+	// Within 1e-9 of 100 counts as 100, the edge included: (100-1e-9)/2 twice is exactly 100-1e-9.
+	edge := (100 - 1e-9) / 2
+	require.Equal(t, 100-1e-9, edge*2)
+	assert.Equal(t, []weighting.Step{{0, edge}, {m, 100}}, must(weighting.Linear(edge, m)))
+	assert.Len(t, must(weighting.Linear(math.Nextafter(edge, 0), m)), 3)
+}
+
+// Issue 12 item 19: Canary and Linear return the package's typed errors
+// (they returned nil).
+func TestSchedulesInvalid(t *testing.T) {
+	m := time.Minute
+	for _, bad := range []float64{0, -1, 101, math.NaN(), math.Inf(1)} {
+		steps, err := weighting.Linear(bad, m)
+		assert.ErrorIs(t, err, weighting.ErrInvalidPercent, "Linear(%v) = %v", bad, steps)
+		steps, err = weighting.Canary(bad, m)
+		assert.ErrorIs(t, err, weighting.ErrInvalidPercent, "Canary(%v) = %v", bad, steps)
 	}
-	assert.Nil(t, weighting.Canary(100, m))
-	assert.Nil(t, weighting.Linear(10, 0))
-	assert.Nil(t, weighting.Canary(10, -m))
+	_, err := weighting.Canary(100, m)
+	assert.ErrorIs(t, err, weighting.ErrInvalidPercent)
+	_, err = weighting.Linear(10, 0)
+	assert.ErrorIs(t, err, weighting.ErrInvalidInterval)
+	_, err = weighting.Canary(10, -m)
+	assert.ErrorIs(t, err, weighting.ErrInvalidInterval)
+}
+
+// Issue 19 item 13: Linear(1e-300, ...) never returned, Linear(1e-4, ...)
+// built a million steps, and Linear(10, MaxInt64/4) wrapped At negative.
+func TestLinearBounds(t *testing.T) {
+	for _, p := range []float64{1e-300, 1e-4, 0.0999} {
+		steps, err := weighting.Linear(p, time.Second)
+		assert.ErrorIs(t, err, weighting.ErrTooManySteps, "Linear(%g)", p)
+		assert.Nil(t, steps)
+	}
+	steps, err := weighting.Linear(0.1, time.Second)
+	require.NoError(t, err)
+	assert.Len(t, steps, weighting.MaxSteps)
+	assert.Equal(t, weighting.Step{999 * time.Second, 100}, steps[len(steps)-1])
+
+	_, err = weighting.Linear(10, math.MaxInt64/4)
+	assert.ErrorIs(t, err, weighting.ErrInvalidInterval)
+	// The largest interval whose last step fits: 9 steps after the first.
+	largest := time.Duration(math.MaxInt64 / 9)
+	steps, err = weighting.Linear(10, largest)
+	require.NoError(t, err)
+	for i, s := range steps {
+		require.GreaterOrEqual(t, s.At, time.Duration(0), "step %d", i)
+	}
+	assert.Equal(t, 9*largest, steps[9].At)
+	_, err = weighting.Linear(10, largest+1)
+	assert.ErrorIs(t, err, weighting.ErrInvalidInterval)
+	// One step never overflows, whatever the interval.
+	steps, err = weighting.Linear(100, math.MaxInt64)
+	require.NoError(t, err)
+	assert.Equal(t, []weighting.Step{{0, 100}}, steps)
+}
+
+// Issue 13 item 4 (DECISIONS 2): a nil *rand.Rand draws from math/rand/v2's
+// goroutine-safe generator.
+func TestPickNil(t *testing.T) {
+	p, err := weighting.NewPicker([]int{1, 3})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	counts := make([][2]int, 4)
+	for g := range counts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20_000 {
+				counts[g][p.Pick(nil)]++
+			}
+		}()
+	}
+	wg.Wait()
+	total := [2]int{}
+	for _, c := range counts {
+		total[0] += c[0]
+		total[1] += c[1]
+	}
+	// 80,000 draws at 1/4: mean 20,000, sd 122; 8 sd either way.
+	assert.InDelta(t, 20_000, total[0], 1000, "picks of the weight-1 record")
+	assert.Equal(t, 80_000, total[0]+total[1])
 }
 
 func TestPredefined(t *testing.T) {
@@ -277,4 +358,53 @@ func FuzzHealthyShares(f *testing.F) {
 			t.Fatalf("HealthyShares(%v, %v) sums to %v", w, h, sum)
 		}
 	})
+}
+
+// The sentence above the sentinels ("every error it returns matches one of
+// them") holds on every error path.
+func TestEveryErrorMatchesASentinel(t *testing.T) {
+	sentinels := []error{weighting.ErrInvalidWeight, weighting.ErrNoRecords, weighting.ErrTooManyRecords, weighting.ErrLengthMismatch,
+		weighting.ErrInvalidTarget, weighting.ErrUnknownSchedule, weighting.ErrInvalidPercent, weighting.ErrInvalidInterval, weighting.ErrTooManySteps}
+	var errs []error
+	add := func(err error) { errs = append(errs, err) }
+	_, err := weighting.Shares(nil)
+	add(err)
+	_, err = weighting.Shares(make([]int, 101))
+	add(err)
+	_, err = weighting.Shares([]int{256})
+	add(err)
+	_, err = weighting.HealthyShares([]int{1}, nil)
+	add(err)
+	_, err = weighting.HealthyShares([]int{-1}, []bool{true})
+	add(err)
+	_, err = weighting.NewPicker([]int{1, 300})
+	add(err)
+	_, err = weighting.Weights([]float64{0.5, 0.6})
+	add(err)
+	_, err = weighting.Weights(nil)
+	add(err)
+	_, err = weighting.Weights([]float64{math.NaN(), 1})
+	add(err)
+	_, err = weighting.Predefined("x")
+	add(err)
+	_, err = weighting.Canary(0, time.Minute)
+	add(err)
+	_, err = weighting.Canary(5, 0)
+	add(err)
+	_, err = weighting.Linear(1e-9, time.Minute)
+	add(err)
+	_, err = weighting.Linear(10, math.MaxInt64)
+	add(err)
+	_, _, err = weighting.Step{NewPercent: 101}.Route53Weights()
+	add(err)
+	_, err = weighting.Step{NewPercent: -1}.AliasWeight()
+	add(err)
+	for i, err := range errs {
+		require.Error(t, err, "case %d", i)
+		matched := false
+		for _, s := range sentinels {
+			matched = matched || errors.Is(err, s)
+		}
+		assert.True(t, matched, "case %d: %v matches no sentinel", i, err)
+	}
 }

@@ -26,9 +26,9 @@ func tourARN(w io.Writer) error {
 	// What the SDK's arn.Parse accepts and this package rejects, with the field named.
 	for _, s := range []string{"arn:::::", "arn:aws:lambda:us-east-1:12345:function:orders", "arn:aws:lambda:cn-north-1:123456789012:function:orders"} {
 		_, err := arn.ParseFunction(s)
-		var pe *arn.ParseError
+		var pe *arn.Error
 		if !errors.As(err, &pe) {
-			return fmt.Errorf("ParseFunction(%q) = %v, want a *ParseError", s, err)
+			return fmt.Errorf("ParseFunction(%q) = %v, want an *arn.Error", s, err)
 		}
 		fmt.Fprintf(w, "rejected %-55q field=%s: %s\n", s, pe.Field, pe.Reason)
 	}

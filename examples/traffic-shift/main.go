@@ -42,17 +42,14 @@ func run(args []string, out io.Writer) error {
 	case *preset != "":
 		steps, err = weighting.Predefined(*preset)
 	case *canary != 0:
-		steps = weighting.Canary(*canary, *interval)
+		steps, err = weighting.Canary(*canary, *interval)
 	case *linear != 0:
-		steps = weighting.Linear(*linear, *interval)
+		steps, err = weighting.Linear(*linear, *interval)
 	default:
 		return errors.New("give -preset, -canary or -linear")
 	}
 	if err != nil {
 		return err
-	}
-	if steps == nil {
-		return errors.New("percent must be in (0, 100) for a canary, (0, 100] for linear, and -interval positive")
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "minute\tpercent new\tRoute 53 old\tRoute 53 new\tLambda alias weight\t")

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/awskit/awskit/weighting"
 )
 
 func TestRun(t *testing.T) {
@@ -22,8 +24,14 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
-	for _, args := range [][]string{{}, {"-preset", "nope"}, {"-canary", "100"}, {"-linear", "-5"}, {"-linear", "10", "-interval", "0s"}} {
+	for _, args := range [][]string{{}, {"-preset", "nope"}, {"-canary", "100"}, {"-linear", "-5"}, {"-linear", "10", "-interval", "0s"}, {"-linear", "0.001"}} {
 		var b strings.Builder
 		assert.Error(t, run(args, &b), "run(%q)", args)
 	}
+	// The package's typed errors reach the user.
+	var b strings.Builder
+	err := run([]string{"-linear", "0.001"}, &b)
+	assert.ErrorIs(t, err, weighting.ErrTooManySteps)
+	err = run([]string{"-canary", "10", "-interval", "-1m"}, &b)
+	assert.ErrorIs(t, err, weighting.ErrInvalidInterval)
 }

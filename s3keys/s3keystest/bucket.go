@@ -8,6 +8,7 @@ import (
 	"errors"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 // Bucket is an in-memory bucket. The zero value is an empty bucket, safe for
@@ -61,7 +63,11 @@ var ErrUnsupported = errors.New("s3keystest: unsupported parameter")
 
 const tokenPrefix = "after:"
 
-// ListObjectsV2 implements s3.ListObjectsV2APIClient.
+// ListObjectsV2 implements s3.ListObjectsV2APIClient as S3 answers it:
+// Prefix, StartAfter, ContinuationToken, and MaxKeys (capped at 1,000; 0
+// gives an empty page that is not truncated; negative is an InvalidArgument
+// error). A truncated page always holds at least one object and a
+// NextContinuationToken, so paging always ends.
 func (b *Bucket) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
 	b.calls.Add(1)
 	n := b.inFlight.Add(1)
@@ -86,9 +92,14 @@ func (b *Bucket) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, _
 	if b.Name != "" && aws.ToString(in.Bucket) != b.Name {
 		return nil, &types.NoSuchBucket{Message: aws.String("The specified bucket does not exist")}
 	}
+	// S3 caps MaxKeys at 1,000 and answers MaxKeys=0 with an empty page that
+	// is not truncated (KeyCount 0, no continuation token).
 	maxKeys := int32(1000)
-	if in.MaxKeys != nil && *in.MaxKeys >= 0 && *in.MaxKeys < 1000 {
-		maxKeys = *in.MaxKeys
+	if in.MaxKeys != nil {
+		if *in.MaxKeys < 0 {
+			return nil, &smithy.GenericAPIError{Code: "InvalidArgument", Message: "max-keys must be a non-negative integer", Fault: smithy.FaultClient}
+		}
+		maxKeys = min(*in.MaxKeys, 1000)
 	}
 	after := aws.ToString(in.StartAfter)
 	if t := aws.ToString(in.ContinuationToken); t != "" {
@@ -107,7 +118,7 @@ func (b *Bucket) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, _
 	}
 	out := &s3.ListObjectsV2Output{Name: in.Bucket, Prefix: in.Prefix, MaxKeys: aws.Int32(maxKeys), IsTruncated: aws.Bool(false)}
 	modified := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for ; i < len(b.keys) && len(b.keys[i]) >= len(prefix) && b.keys[i][:len(prefix)] == prefix; i++ {
+	for ; maxKeys > 0 && i < len(b.keys) && strings.HasPrefix(b.keys[i], prefix); i++ {
 		if int32(len(out.Contents)) == maxKeys {
 			out.IsTruncated = aws.Bool(true)
 			out.NextContinuationToken = aws.String(tokenPrefix + b.keys[i-1])
