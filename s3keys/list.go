@@ -110,7 +110,9 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 // loop. The merge needs the first page of every shard before the first
 // object, so List holds at most one page (PageSize objects) per shard, plus at
 // most Concurrency pages fetched ahead of the merge: memory grows with
-// 16^Digits × PageSize. With Digits 3 or 4 and large buckets, set PageSize
+// 16^Digits × PageSize. It does not grow with the number of pages listed;
+// the one exception is a run of empty truncated pages, for which a shard
+// remembers a hash of each token (8 bytes) until a page holds an object. With Digits 3 or 4 and large buckets, set PageSize
 // lower.
 func List(ctx context.Context, client s3.ListObjectsV2APIClient, bucket, logicalPrefix string, sharder Sharder, optFns ...func(*ListOptions)) iter.Seq2[Object, error] {
 	var o ListOptions
@@ -245,12 +247,12 @@ type shard struct {
 	page   []types.Object
 	pos    int
 
-	busy    bool    // a request is queued or running
-	fetched *result // the next page, fetched and not yet taken
-	token   *string // the continuation token of the next page; nil when the last page was taken
-	started bool    // the first page was taken
-	last    string  // the last key taken, for the order check
-	tokens  map[uint64]struct{}
+	busy    bool                // a request is queued or running
+	fetched *result             // the next page, fetched and not yet taken
+	token   *string             // the continuation token of the next page; nil when the last page was taken
+	started bool                // the first page was taken
+	last    string              // the last key taken, for the order check
+	tokens  map[uint64]struct{} // hashes of the tokens of the current run of empty pages
 }
 
 func (s *shard) ok() bool { return s.pos < len(s.page) }
@@ -380,7 +382,16 @@ func (l *lister) take(s *shard, r *result) error {
 	case prev != nil && *prev == *next:
 		return bad("the same continuation token twice in a row")
 	}
-	// A token seen before in this shard would list the same pages again.
+	// A token seen before in this shard would list the same pages again. A
+	// replay that passes a non-empty page repeats its keys, which the order
+	// check rejects, so only the tokens of the current run of empty pages
+	// need remembering: memory stays bounded by that run, not by the number
+	// of pages listed.
+	if len(r.out.Contents) > 0 {
+		s.tokens = nil
+		s.token = next
+		return nil
+	}
 	if s.tokens == nil {
 		s.tokens = make(map[uint64]struct{})
 		if prev != nil {
