@@ -122,3 +122,60 @@ func TestListRejectsTokenCyclesAroundNonEmptyPages(t *testing.T) {
 		})
 	}
 }
+
+// ListObjectsV2 "will never contain more" keys than MaxKeys (1,000 by
+// default), and List's memory bound counts pages of PageSize objects: a page
+// larger than that breaks the contract and the bound, and must end the
+// listing instead of being held.
+func TestListRejectsPagesLargerThanMaxKeys(t *testing.T) {
+	s := must(t, 1)
+	keys := shard0Wide(t, 1001)
+	page := func(n int) *s3.ListObjectsV2Output {
+		out := &s3.ListObjectsV2Output{IsTruncated: aws.Bool(false)}
+		for i := range n {
+			out.Contents = append(out.Contents, types.Object{Key: &keys[i]})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name     string
+		pageSize int32
+		served   int
+	}{
+		{"default MaxKeys", 0, 1001},
+		{"PageSize 2", 2, 3},
+		{"PageSize over S3's cap", 5000, 1001},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := onShard0(func(string) *s3.ListObjectsV2Output { return page(tc.served) })
+			got, errs := elements(t, srv, "bkt", s, func(o *s3keys.ListOptions) { o.PageSize = tc.pageSize })
+			if tc.pageSize > 1000 {
+				// PageSize above 1,000 is the caller's bound; S3 caps at 1,000
+				// but a compatible server may honour it.
+				assert.Empty(t, errs)
+				assert.Len(t, got, tc.served)
+				return
+			}
+			requireBadResponse(t, errs, "more than MaxKeys")
+			assert.Empty(t, got)
+		})
+	}
+	// Exactly MaxKeys is fine.
+	srv := onShard0(func(string) *s3.ListObjectsV2Output { return page(2) })
+	got, errs := elements(t, srv, "bkt", s, func(o *s3keys.ListOptions) { o.PageSize = 2 })
+	assert.Empty(t, errs)
+	assert.Len(t, got, 2)
+}
+
+// shard0Wide is shard0 for more than 10,000 candidates: n sharded keys of a
+// 1-digit Sharder in shard "0", in ascending order.
+func shard0Wide(t *testing.T, n int) []string {
+	s := must(t, 1)
+	var out []string
+	for i := 0; len(out) < n; i++ {
+		if k := fmt.Sprintf("k%08d", i); s.Prefix(k) == "0" {
+			out = append(out, s.Key(k))
+		}
+	}
+	return out
+}

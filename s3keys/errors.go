@@ -23,7 +23,8 @@ var (
 	ErrList = errors.New("s3keys: listing failed")
 	// ErrBadResponse: a ListObjectsV2 response broke the API's contract (an
 	// entry with no Key or outside the requested prefix, keys out of order,
-	// a repeated continuation token, a truncated page without one). Matched
+	// more entries than MaxKeys, a repeated continuation token, a truncated
+	// page without one). Matched
 	// together with ErrList.
 	ErrBadResponse = errors.New("s3keys: invalid ListObjectsV2 response")
 )

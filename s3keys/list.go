@@ -87,8 +87,9 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 //   - ErrList, as a *ListError, ends the sequence: a failed request (the SDK
 //     error stays reachable with errors.As), a response that breaks the
 //     ListObjectsV2 contract (also ErrBadResponse: an entry with no Key or
-//     outside the requested prefix, keys not in ascending order, a repeated
-//     continuation token, a truncated page without a token), or the end of
+//     outside the requested prefix, keys not in ascending order, more
+//     entries than MaxKeys, a repeated continuation token, a truncated page
+//     without a token), or the end of
 //     ctx (also ctx.Err(), and context.Cause when it differs). It is yielded
 //     with a zero Object.
 //
@@ -342,6 +343,18 @@ func (l *lister) advance(s *shard) error {
 	return nil
 }
 
+// maxKeys is the most entries a page may hold: PageSize, or S3's default of
+// 1,000 when it is 0.
+func (l *lister) maxKeys() int {
+	if l.pageSize > 0 {
+		return int(l.pageSize)
+	}
+	return defaultMaxKeys
+}
+
+// defaultMaxKeys is ListObjectsV2's MaxKeys when the request sets none.
+const defaultMaxKeys = 1000
+
 // take makes a fetched response the shard's current page after checking it
 // against the ListObjectsV2 contract.
 func (l *lister) take(s *shard, r *result) error {
@@ -353,6 +366,11 @@ func (l *lister) take(s *shard, r *result) error {
 	}
 	if r.out == nil {
 		return bad("no response")
+	}
+	// "The response might contain fewer keys but will never contain more"
+	// than MaxKeys (ListObjectsV2 reference); the memory bound counts on it.
+	if limit := l.maxKeys(); len(r.out.Contents) > limit {
+		return bad("page of %d entries, more than MaxKeys %d", len(r.out.Contents), limit)
 	}
 	for i, o := range r.out.Contents {
 		switch {
