@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -178,4 +179,41 @@ func shard0Wide(t *testing.T, n int) []string {
 		}
 	}
 	return out
+}
+
+// panicky is a ListObjectsV2 client that panics on every call.
+type panicky struct{}
+
+func (panicky) ListObjectsV2(context.Context, *s3.ListObjectsV2Input, ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	panic("panicky: boom")
+}
+
+// A nil client is bad input: an ErrInvalidArgument, not a panic in a
+// goroutine of List's (which no recover of the caller's can catch, and which
+// takes the whole process down, an HTTP server included).
+func TestListNilClient(t *testing.T) {
+	s := must(t, 1)
+	var errs []error
+	for _, err := range s3keys.List(context.Background(), nil, "bkt", "", s) {
+		errs = append(errs, err)
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], s3keys.ErrInvalidArgument)
+}
+
+// A client that panics: the panic reaches the caller's goroutine, as it would
+// with the SDK's paginator, so the caller's recover (net/http's per-request
+// one, for example) sees it; List's goroutines have ended by then.
+func TestListClientPanicReachesCaller(t *testing.T) {
+	s := must(t, 2)
+	before := runtime.NumGoroutine()
+	got := func() (v any) {
+		defer func() { v = recover() }()
+		for range s3keys.List(context.Background(), panicky{}, "bkt", "", s) {
+		}
+		return nil
+	}()
+	assert.Equal(t, "panicky: boom", got)
+	// A worker calls wg.Done just before its goroutine exits: allow it a moment.
+	assert.Eventually(t, func() bool { return runtime.NumGoroutine() <= before }, time.Second, time.Millisecond, "List's goroutines outlived the panic")
 }

@@ -79,8 +79,9 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 //
 // Every error List yields matches one of this package's sentinels:
 //
-//   - ErrInvalidDigits (a zero Sharder) or ErrInvalidArgument (an empty
-//     bucket name, a directory bucket, negative options): the only element;
+//   - ErrInvalidDigits (a zero Sharder) or ErrInvalidArgument (a nil client,
+//     an empty bucket name, a directory bucket, negative options): the only
+//     element;
 //   - ErrNotSharded: an object in a shard prefix whose hash does not match its
 //     key (not written through this Sharder), yielded with the object; the
 //     sequence goes on if the consumer continues;
@@ -108,12 +109,14 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 // 18's exception): at most Concurrency of them, which make the requests. They
 // run only while the loop runs and are cancelled with ctx or when the loop
 // ends; List returns only after every one has returned, so none outlives the
-// loop. The merge needs the first page of every shard before the first
-// object, so List holds at most one page (PageSize objects) per shard, plus at
-// most Concurrency pages fetched ahead of the merge: memory grows with
-// 16^Digits × PageSize. It does not grow with the number of pages listed;
-// the one exception is a run of empty truncated pages, for which a shard
-// remembers a hash of each token (8 bytes) until a page holds an object. With Digits 3 or 4 and large buckets, set PageSize
+// loop. A panic of the client's is raised again in the caller's goroutine,
+// after the others have returned. The merge needs the first page of every
+// shard before the first object, so List holds at most one page (PageSize
+// objects) per shard, plus at most Concurrency pages fetched ahead of the
+// merge: memory grows with 16^Digits × PageSize. It does not grow with the
+// number of pages listed; the one exception is a run of empty truncated
+// pages, for which a shard remembers a hash of each token (8 bytes) until a
+// page holds an object. With Digits 3 or 4 and large buckets, set PageSize
 // lower.
 func List(ctx context.Context, client s3.ListObjectsV2APIClient, bucket, logicalPrefix string, sharder Sharder, optFns ...func(*ListOptions)) iter.Seq2[Object, error] {
 	var o ListOptions
@@ -124,6 +127,9 @@ func List(ctx context.Context, client s3.ListObjectsV2APIClient, bucket, logical
 		switch {
 		case sharder.digits == 0:
 			yield(Object{}, fmt.Errorf("%w: zero Sharder; use New", ErrInvalidDigits))
+			return
+		case client == nil:
+			yield(Object{}, fmt.Errorf("%w: List: nil client", ErrInvalidArgument))
 			return
 		case bucket == "":
 			yield(Object{}, fmt.Errorf("%w: List: empty bucket name", ErrInvalidArgument))
@@ -235,9 +241,11 @@ type job struct {
 }
 
 type result struct {
-	s   *shard
-	out *s3.ListObjectsV2Output
-	err error
+	s        *shard
+	out      *s3.ListObjectsV2Output
+	err      error
+	panicked bool // the client panicked with value
+	value    any
 }
 
 // shard is one shard's listing: the current page and the position in it, the
@@ -264,13 +272,8 @@ func (l *lister) work() {
 	for {
 		select {
 		case j := <-l.jobs:
-			in := &s3.ListObjectsV2Input{Bucket: aws.String(l.bucket), Prefix: aws.String(j.s.prefix), ContinuationToken: j.token}
-			if l.pageSize > 0 {
-				in.MaxKeys = aws.Int32(l.pageSize)
-			}
-			out, err := l.client.ListObjectsV2(l.ctx, in)
 			select {
-			case l.results <- result{s: j.s, out: out, err: err}:
+			case l.results <- l.fetch(j):
 			case <-l.ctx.Done():
 				return
 			}
@@ -278,6 +281,23 @@ func (l *lister) work() {
 			return
 		}
 	}
+}
+
+// fetch makes one request. A panic of the client's is caught and handed to
+// the iterator's goroutine, which panics with it: in the caller's goroutine,
+// where the caller can recover it, as with the SDK's paginator.
+func (l *lister) fetch(j job) (r result) {
+	defer func() {
+		if v := recover(); v != nil {
+			r = result{s: j.s, panicked: true, value: v}
+		}
+	}()
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(l.bucket), Prefix: aws.String(j.s.prefix), ContinuationToken: j.token}
+	if l.pageSize > 0 {
+		in.MaxKeys = aws.Int32(l.pageSize)
+	}
+	out, err := l.client.ListObjectsV2(l.ctx, in)
+	return result{s: j.s, out: out, err: err}
 }
 
 // enqueue asks for the shard's next page; urgent requests (a page the merge
@@ -306,6 +326,9 @@ func (l *lister) step() error {
 		l.queue[0] = job{}
 		l.queue = l.queue[1:]
 	case r := <-l.results:
+		if r.panicked {
+			panic(r.value) // List's deferred calls end the workers first
+		}
 		r.s.busy = false
 		r.s.fetched = &r
 	case <-l.ctx.Done():
