@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/awskit/awskit/s3keys"
+	"github.com/awskit/awskit/s3keys/s3keystest"
 )
 
 // pagedShard0 is an endless, well-behaved shard "0/" of a 1-digit Sharder:
@@ -221,4 +227,92 @@ func TestListClientPanicReachesCaller(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	assert.LessOrEqual(t, n, before, "List's goroutines outlived the panic")
+}
+
+// A consumer that takes one element through iter.Pull and then stops: the
+// workers end with stop, none is left behind, and no request is running.
+func TestListPullThenStop(t *testing.T) {
+	s := must(t, 2)
+	b := &s3keystest.Bucket{}
+	for i := range 500 {
+		b.Put(s.Key(fmt.Sprintf("k%04d", i)), 1)
+	}
+	before := runtime.NumGoroutine()
+	next, stop := iter.Pull2(s3keys.List(context.Background(), b, "bkt", "", s, func(o *s3keys.ListOptions) { o.PageSize = 3 }))
+	o, err, ok := next()
+	require.True(t, ok)
+	require.NoError(t, err)
+	assert.Equal(t, "k0000", o.LogicalKey)
+	stop()
+	_, _, ok = next()
+	assert.False(t, ok, "an element after stop")
+	n := runtime.NumGoroutine()
+	for deadline := time.Now().Add(time.Second); n > before && time.Now().Before(deadline); n = runtime.NumGoroutine() {
+		time.Sleep(time.Millisecond)
+	}
+	assert.LessOrEqual(t, n, before, "goroutines left after stop")
+}
+
+// Breaking out of the loop: when the loop statement ends, no request of
+// List's is still running (List returns only after every worker has).
+func TestListBreakLeavesNoRequestRunning(t *testing.T) {
+	s := must(t, 2)
+	var inFlight atomic.Int64
+	b := &s3keystest.Bucket{Fault: func(ctx context.Context, _ *s3.ListObjectsV2Input) error {
+		inFlight.Add(1)
+		defer inFlight.Add(-1)
+		select { // a slow server that honours cancellation
+		case <-time.After(5 * time.Millisecond):
+		case <-ctx.Done():
+		}
+		return nil
+	}}
+	for i := range 300 {
+		b.Put(s.Key(fmt.Sprintf("k%04d", i)), 1)
+	}
+	for _, stopAt := range []int{1, 7, 150} {
+		n := 0
+		for _, err := range s3keys.List(context.Background(), b, "bkt", "", s, func(o *s3keys.ListOptions) { o.PageSize = 1; o.Concurrency = 16 }) {
+			require.NoError(t, err)
+			if n++; n == stopAt {
+				break
+			}
+		}
+		assert.Zero(t, inFlight.Load(), "requests still running after a break at %d", stopAt)
+	}
+}
+
+// Shards answering at random speeds, with every Concurrency and PageSize:
+// the merge yields exactly the bucket's keys under the prefix, in order,
+// once each (run with -race).
+func TestListMergeUnderRandomLatency(t *testing.T) {
+	s := must(t, 2)
+	b := &s3keystest.Bucket{}
+	var want []string
+	for i := range 700 {
+		k := fmt.Sprintf("p/%04d", (i*7919)%10007)
+		b.Put(s.Key(k), 1)
+		want = append(want, k)
+		b.Put(s.Key(fmt.Sprintf("q/%04d", i)), 1) // outside the prefix
+	}
+	slices.Sort(want)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var mu sync.Mutex
+	b.Fault = func(ctx context.Context, _ *s3.ListObjectsV2Input) error {
+		mu.Lock()
+		d := time.Duration(rng.IntN(300)) * time.Microsecond
+		mu.Unlock()
+		time.Sleep(d)
+		return nil
+	}
+	for _, conc := range []int{1, 3, 256} {
+		for _, page := range []int32{1, 2, 1000} {
+			var got []string
+			for o, err := range s3keys.List(context.Background(), b, "bkt", "p/", s, func(o *s3keys.ListOptions) { o.Concurrency = conc; o.PageSize = page }) {
+				require.NoError(t, err)
+				got = append(got, o.LogicalKey)
+			}
+			require.Equal(t, want, got, "Concurrency %d PageSize %d", conc, page)
+		}
+	}
 }
