@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/awskit/awskit/arn"
 )
 
@@ -81,4 +85,46 @@ func asError(err error, target **arn.Error) bool {
 		*target = e
 	}
 	return ok
+}
+
+// Whatever FunctionFromARN or KeyFromARN accepts prints as an ARN that reads
+// back as the same fields, by the SDK and by ParseFunction/ParseKey: no field
+// can smuggle a ":" (or anything else) that moves the boundaries.
+func TestFromARNAcceptsOnlyWhatReadsBack(t *testing.T) {
+	const id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+	partitions := []string{"aws", "aws-cn", "aws:lambda", "aws:kms", ""}
+	regions := []string{"us-east-1", "cn-north-1", "us-east-1:123456789012", ""}
+	accounts := []string{"123456789012", "123456789012:function", "123456789012:key", "function", ""}
+	resources := []string{"function:f", "function:f:live", "function:f:live:x", "f", "live", "function:f/x",
+		"key/" + id, "key/" + id + ":x", "alias/x", "alias/x:y", "/" + id, "function", "function:", "alias/"}
+	accepted := 0
+	for _, p := range partitions {
+		for _, r := range regions {
+			for _, acct := range accounts {
+				for _, res := range resources {
+					for _, svc := range []string{"lambda", "kms"} {
+						a := awsarn.ARN{Partition: p, Service: svc, Region: r, AccountID: acct, Resource: res}
+						back, err := awsarn.Parse(a.String())
+						if f, ferr := arn.FunctionFromARN(a); ferr == nil {
+							accepted++
+							require.NoError(t, err)
+							require.Equal(t, a, back, "FunctionFromARN(%#v) accepted what reads back otherwise", a)
+							g, err := arn.ParseFunction(a.String())
+							require.NoError(t, err)
+							require.Equal(t, f, g)
+						}
+						if k, kerr := arn.KeyFromARN(a); kerr == nil {
+							accepted++
+							require.NoError(t, err)
+							require.Equal(t, a, back, "KeyFromARN(%#v) accepted what reads back otherwise", a)
+							g, err := arn.ParseKey(a.String())
+							require.NoError(t, err)
+							require.Equal(t, k, g)
+						}
+					}
+				}
+			}
+		}
+	}
+	assert.Equal(t, 8, accepted, "valid combinations: 2 partitions x (2 functions + 2 keys)")
 }
