@@ -52,6 +52,10 @@ var regionCases = []string{
 	"aws-global", "aws-cn-global", "", "-", "us", "us-", "us-east", "us-east-", "us--1", "-east-1",
 	"US-EAST-1", "us-EAST-1", "us-ea_st-1", "us-east-1a", "xx-east-1", "eusc-fr-east-1", "eu-iso-west-1",
 	"us-isoc-east-1", "us-gov-west-1-1", "cn-north-01", "us-east-١",
+	// Each side of every character-class boundary, in the name and the number.
+	"us-east0-1", "us-east9-1", "us-easta-1", "us-eastz-1", "us-eastA-1", "us-eastZ-1", "us-east_-1",
+	"us-east/-1", "us-east:-1", "us-east@-1", "us-east[-1", "us-east`-1", "us-east{-1", "us-ea.st-1", "us-east^-1",
+	"us-east-/", "us-east-:", "us-east-0", "us-east-9", "-1", "-east-1", "us--east-1",
 }
 
 func TestPartitionOfAgreesWithSDKPatterns(t *testing.T) {

@@ -2,6 +2,7 @@ package s3keys_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -85,7 +86,7 @@ func TestPrefixes(t *testing.T) {
 // shards of a 2-digit sharder at a 1% significance level.
 func TestUniformity(t *testing.T) {
 	n := 1_000_000
-	if testing.Short() {
+	if testing.Short() || os.Getenv("AWSKIT_QUICK") != "" { // mutation testing: see MUTATION.md
 		n = 100_000
 	}
 	s := must(t, 2)

@@ -184,6 +184,11 @@ func TestSchedules(t *testing.T) {
 	assert.Equal(t, 100.0, third[2].NewPercent)
 	assert.Equal(t, []weighting.Step{{0, 30}, {2 * m, 60}, {4 * m, 90}, {6 * m, 100}}, must(weighting.Linear(30, 2*m)))
 	assert.Equal(t, []weighting.Step{{0, 100}}, must(weighting.Linear(100, m)))
+	// Within 1e-9 of 100 counts as 100, the edge included: (100-1e-9)/2 twice is exactly 100-1e-9.
+	edge := (100 - 1e-9) / 2
+	require.Equal(t, 100-1e-9, edge*2)
+	assert.Equal(t, []weighting.Step{{0, edge}, {m, 100}}, must(weighting.Linear(edge, m)))
+	assert.Len(t, must(weighting.Linear(math.Nextafter(edge, 0), m)), 3)
 }
 
 // Issue 12 item 19: Canary and Linear return the package's typed errors

@@ -3,6 +3,7 @@ package weighting_test
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,7 +88,7 @@ func bruteForce2(targets []float64) (best []int, bestErr float64) {
 func TestWeightsOptimalTwoRecords(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	n := 1000
-	if testing.Short() {
+	if quick() {
 		n = 30
 	}
 	for range n {
@@ -107,7 +108,7 @@ func TestWeightsOptimalTwoRecords(t *testing.T) {
 
 // bruteForce3 searches every triple with weights up to limit.
 func TestWeightsOptimalThreeRecords(t *testing.T) {
-	if testing.Short() {
+	if quick() {
 		t.Skip("brute force over 255^3 triples")
 	}
 	r := rand.New(rand.NewPCG(3, 4))
@@ -141,7 +142,11 @@ func TestWeightsOptimalThreeRecords(t *testing.T) {
 
 func TestWeightsNeverWorseThanRounding(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	for range 200 {
+	cases := 200
+	if quick() {
+		cases = 20
+	}
+	for range cases {
 		n := 1 + r.IntN(100)
 		targets := randomTargets(r, n)
 		got, err := weighting.Weights(targets)
@@ -236,3 +241,8 @@ func TestWeightsLargeAgainstScaledRounding(t *testing.T) {
 	assert.Less(t, maxError(got, targets), 1e-12, "Weights(shares of %v) = %v", w, got)
 	assert.LessOrEqual(t, total(got), sum)
 }
+
+// quick reports whether the long brute-force tests run at a reduced size:
+// under -short, and under mutation testing, which reruns the package's tests
+// for every mutant (AWSKIT_QUICK=1; MUTATION.md says so beside the figures).
+func quick() bool { return testing.Short() || os.Getenv("AWSKIT_QUICK") != "" }
