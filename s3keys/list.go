@@ -90,9 +90,11 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 //     ListObjectsV2 contract (also ErrBadResponse: an entry with no Key or
 //     outside the requested prefix, keys not in ascending order, more
 //     entries than MaxKeys, a repeated continuation token, a truncated page
-//     without a token), or the end of
-//     ctx (also ctx.Err(), and context.Cause when it differs). It is yielded
-//     with a zero Object.
+//     without a token), or the end of ctx (also ctx.Err(), and context.Cause
+//     when it differs). It is yielded with a zero Object. A token that comes
+//     back after a page with objects is caught when it lists those objects
+//     again (they are no longer in ascending order); tokens are compared
+//     only within a run of empty pages.
 //
 // Once ctx is done, List yields no further object: the next element is the
 // context's error, and the last.
