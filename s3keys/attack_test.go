@@ -316,3 +316,17 @@ func TestListMergeUnderRandomLatency(t *testing.T) {
 		}
 	}
 }
+
+// An access point of a directory bucket ("NAME--ZONE--xa-s3", given in
+// place of the bucket name, as the S3 API reference says) lists the
+// directory bucket, in no particular order; the SDK's S3 endpoint rules treat
+// that suffix as S3 Express as they do "--x-s3". List rejects both.
+func TestListRejectsDirectoryBucketAccessPoints(t *testing.T) {
+	for _, name := range []string{"logs--usw2-az1--x-s3", "reader--use1-az4--xa-s3"} {
+		b := &s3keystest.Bucket{}
+		_, errs := elements(t, b, name, must(t, 1))
+		require.Len(t, errs, 1, name)
+		assert.ErrorIs(t, errs[0], s3keys.ErrInvalidArgument, name)
+		assert.Zero(t, b.Calls(), name)
+	}
+}

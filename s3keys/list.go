@@ -102,8 +102,10 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 // # Directory buckets
 //
 // Directory buckets (names ending in "--x-s3") list in no particular order, so
-// their shards cannot be merged; List rejects them with ErrInvalidArgument.
-// Use general purpose buckets for sharded keys.
+// their shards cannot be merged; List rejects them, and their access points
+// (names ending in "--xa-s3", which the S3 API takes in place of the bucket
+// name), with ErrInvalidArgument. Use general purpose buckets for sharded
+// keys.
 //
 // # Goroutines and memory
 //
@@ -136,8 +138,8 @@ func List(ctx context.Context, client s3.ListObjectsV2APIClient, bucket, logical
 		case bucket == "":
 			yield(Object{}, fmt.Errorf("%w: List: empty bucket name", ErrInvalidArgument))
 			return
-		case strings.HasSuffix(bucket, "--x-s3"):
-			yield(Object{}, fmt.Errorf("%w: List: %q is a directory bucket, whose listings are not in key order", ErrInvalidArgument, bucket))
+		case strings.HasSuffix(bucket, "--x-s3") || strings.HasSuffix(bucket, "--xa-s3"):
+			yield(Object{}, fmt.Errorf("%w: List: %q is a directory bucket or one of its access points, whose listings are not in key order", ErrInvalidArgument, bucket))
 			return
 		case o.Concurrency < 0 || o.PageSize < 0:
 			yield(Object{}, fmt.Errorf("%w: List: negative Concurrency %d or PageSize %d", ErrInvalidArgument, o.Concurrency, o.PageSize))
