@@ -330,3 +330,68 @@ func TestListRejectsDirectoryBucketAccessPoints(t *testing.T) {
 		assert.Zero(t, b.Calls(), name)
 	}
 }
+
+// List's doc: it holds one page per shard "plus at most Concurrency pages
+// fetched ahead of the merge". At every yield, the requests started so far
+// minus the pages the merge has taken (known exactly from where each yielded
+// key sits in its shard) stay within Concurrency, with a slow consumer that
+// gives the workers every chance to run ahead.
+func TestListFetchesAtMostConcurrencyPagesAhead(t *testing.T) {
+	s := must(t, 1)
+	const perShard, pageSize = 24, 3
+	b := &s3keystest.Bucket{}
+	shardKeys := map[string][]string{}
+	for i := 0; len(shardKeys) < 16 || minLen(shardKeys) < perShard; i++ {
+		k := s.Key(fmt.Sprintf("k%05d", i))
+		if p := k[:1]; len(shardKeys[p]) < perShard {
+			shardKeys[p] = append(shardKeys[p], k)
+			b.Put(k, 1)
+		}
+	}
+	pos := map[string]int{}
+	for _, keys := range shardKeys {
+		slices.Sort(keys)
+		for i, k := range keys {
+			pos[k] = i
+		}
+	}
+	var started atomic.Int64
+	b.Fault = func(context.Context, *s3.ListObjectsV2Input) error { started.Add(1); return nil }
+	for _, conc := range []int{1, 2, 5} {
+		started.Store(0)
+		taken := map[string]int{}
+		for p := range shardKeys {
+			taken[p] = 1 // every shard's first page, before the first object
+		}
+		n := 0
+		for o, err := range s3keys.List(context.Background(), b, "bkt", "", s, func(o *s3keys.ListOptions) { o.Concurrency = conc; o.PageSize = pageSize }) {
+			require.NoError(t, err)
+			k := *o.Key
+			i := pos[k]
+			tk := i/pageSize + 1
+			if i%pageSize == pageSize-1 && i < perShard-1 {
+				tk++ // the last object of a truncated page: the next page is taken at once
+			}
+			taken[k[:1]] = tk
+			sum := 0
+			for _, v := range taken {
+				sum += v
+			}
+			ahead := int(started.Load()) - sum
+			require.LessOrEqual(t, ahead, conc, "Concurrency %d: %d pages fetched ahead after %d objects", conc, ahead, n)
+			n++
+			time.Sleep(50 * time.Microsecond)
+		}
+		require.Equal(t, 16*perShard, n)
+	}
+}
+
+func minLen(m map[string][]string) int {
+	least := -1
+	for _, v := range m {
+		if least < 0 || len(v) < least {
+			least = len(v)
+		}
+	}
+	return least
+}
