@@ -395,3 +395,38 @@ func minLen(m map[string][]string) int {
 	}
 	return least
 }
+
+// List copies the logical prefix into each of the 16^Digits shard prefixes:
+// a prefix from outside of 1 MiB with Digits 4 asked for 64 GiB. No sharded
+// key is longer than 1,024 bytes, so a logical prefix longer than
+// 1,024 - Digits - 1 matches nothing: List rejects it up front, before any
+// request or allocation per shard. One byte less is a valid listing.
+func TestListRejectsPrefixLongerThanAnyShardedKey(t *testing.T) {
+	for digits := 1; digits <= s3keys.MaxDigits; digits++ {
+		s := must(t, digits)
+		limit := s3keys.MaxKeyBytes - digits - 1
+		b := &s3keystest.Bucket{}
+		for _, n := range []int{limit + 1, 4 << 20} {
+			if digits > 1 && n > limit+1 {
+				continue // 16^Digits copies of 4 MiB: only with one digit, if the check were missing
+			}
+			var errs []error
+			for _, err := range s3keys.List(context.Background(), b, "bkt", strings.Repeat("a", n), s) {
+				errs = append(errs, err)
+			}
+			require.Len(t, errs, 1, "Digits %d, prefix of %d bytes", digits, n)
+			assert.ErrorIs(t, errs[0], s3keys.ErrInvalidArgument)
+			assert.Zero(t, b.Calls())
+		}
+		// The longest logical key that fits is also the longest prefix.
+		key := strings.Repeat("a", limit)
+		require.NoError(t, s.Validate(key))
+		b.Put(s.Key(key), 1)
+		var got []string
+		for o, err := range s3keys.List(context.Background(), b, "bkt", key, s) {
+			require.NoError(t, err)
+			got = append(got, o.LogicalKey)
+		}
+		assert.Equal(t, []string{key}, got, "Digits %d", digits)
+	}
+}

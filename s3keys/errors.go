@@ -15,8 +15,8 @@ var (
 	// zero Sharder was used.
 	ErrInvalidDigits = errors.New("s3keys: digits must be 1..4")
 	// ErrInvalidArgument: List was called with a nil client, an empty bucket
-	// name, a directory bucket (or an access point of one), or negative
-	// options.
+	// name, a directory bucket (or an access point of one), a logical prefix
+	// longer than any sharded key allows, or negative options.
 	ErrInvalidArgument = errors.New("s3keys: invalid argument")
 	// ErrList: a listing ended early: a request failed, a response broke the
 	// ListObjectsV2 contract, or the context ended. The error is a *ListError

@@ -80,8 +80,9 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 // Every error List yields matches one of this package's sentinels:
 //
 //   - ErrInvalidDigits (a zero Sharder) or ErrInvalidArgument (a nil client,
-//     an empty bucket name, a directory bucket, negative options): the only
-//     element;
+//     an empty bucket name, a directory bucket, a logical prefix longer than
+//     1,024 - Digits - 1 bytes, which no sharded key can match, negative
+//     options): the only element;
 //   - ErrNotSharded: an object in a shard prefix whose hash does not match its
 //     key (not written through this Sharder), yielded with the object; the
 //     sequence goes on if the consumer continues;
@@ -140,6 +141,10 @@ func List(ctx context.Context, client s3.ListObjectsV2APIClient, bucket, logical
 			return
 		case strings.HasSuffix(bucket, "--x-s3") || strings.HasSuffix(bucket, "--xa-s3"):
 			yield(Object{}, fmt.Errorf("%w: List: %q is a directory bucket or one of its access points, whose listings are not in key order", ErrInvalidArgument, bucket))
+			return
+		case len(logicalPrefix) > MaxKeyBytes-sharder.digits-1:
+			// No sharded key is that long, and each shard would copy it.
+			yield(Object{}, fmt.Errorf("%w: List: logical prefix of %d bytes, longer than any sharded key's logical part (%d)", ErrInvalidArgument, len(logicalPrefix), MaxKeyBytes-sharder.digits-1))
 			return
 		case o.Concurrency < 0 || o.PageSize < 0:
 			yield(Object{}, fmt.Errorf("%w: List: negative Concurrency %d or PageSize %d", ErrInvalidArgument, o.Concurrency, o.PageSize))
