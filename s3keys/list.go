@@ -98,7 +98,9 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 //     only within a run of empty pages.
 //
 // Once ctx is done, List yields no further object: the next element is the
-// context's error, and the last.
+// context's error, and the last. A server that answers with empty truncated
+// pages and fresh tokens forever yields nothing to break out of, so only ctx
+// ends it: give List a deadline when the server is not trusted.
 //
 // # Directory buckets
 //
@@ -114,8 +116,9 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 // 18's exception): at most Concurrency of them, which make the requests. They
 // run only while the loop runs and are cancelled with ctx or when the loop
 // ends; List returns only after every one has returned, so none outlives the
-// loop. A panic of the client's is raised again in the caller's goroutine,
-// after the others have returned. The merge needs the first page of every
+// loop. The client must honour ctx: a request that ignores it holds up the
+// end of the loop until it returns. A panic of the client's is raised again
+// in the caller's goroutine, after the others have returned. The merge needs the first page of every
 // shard before the first object, so List holds at most one page (PageSize
 // objects) per shard, plus at most Concurrency pages fetched ahead of the
 // merge: memory grows with 16^Digits × PageSize. It does not grow with the
