@@ -12,9 +12,9 @@
 //     aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc) and owns the region,
 //     by the SDK's region patterns ([PartitionOf]);
 //   - the account ID is exactly 12 digits;
-//   - a function name is 1-64 of [a-zA-Z0-9-_]; a qualifier is "$LATEST"
-//     (case-sensitive), a version ([0-9]+), or an alias (1-128 of
-//     [a-zA-Z0-9-_], not all digits);
+//   - a function name is 1-64 of [a-zA-Z0-9-_]; a qualifier is "$LATEST" or
+//     "$LATEST.PUBLISHED" (case-sensitive), a version ([0-9]+), or an alias
+//     (1-128 of [a-zA-Z0-9-_], not all digits);
 //   - a KMS key ID is a lowercase UUID or "mrk-" and 32 lowercase hex digits
 //     (multi-Region keys); an alias is "alias/" and 1-250 of a-z, A-Z, 0-9,
 //     "/", "_" and "-".

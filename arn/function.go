@@ -14,6 +14,13 @@ const (
 	MaxVersionLen       = 128 // a qualifier is at most 128 characters
 	Latest              = "$LATEST"
 
+	// LatestPublished is the version Lambda Managed Instances publish in
+	// place of numbered versions, and invoke for an unqualified ARN; Lambda
+	// returns it in FunctionArn (Lambda developer guide, "$LATEST.PUBLISHED
+	// version in Lambda Managed Instances"; API reference, FunctionArn
+	// pattern "$LATEST(\.PUBLISHED)?").
+	LatestPublished = "$LATEST.PUBLISHED"
+
 	// MaxAliasLen is the former name of MaxFunctionAliasLen.
 	//
 	// Deprecated: use MaxFunctionAliasLen; MaxAliasLen read as the same
@@ -34,7 +41,7 @@ type Function struct {
 	Region    string
 	AccountID string
 	Name      string
-	Qualifier string // "" (unqualified), "$LATEST", a version ("7") or an alias ("live")
+	Qualifier string // "" (unqualified), "$LATEST", "$LATEST.PUBLISHED", a version ("7") or an alias ("live")
 }
 
 const functionKind = "function ARN"
@@ -93,10 +100,12 @@ func splitARN(kind, service, s string, partition, region, account *string) (stri
 //	123456789012:function:my-function                  (partial ARN)
 //	arn:aws:lambda:us-west-2:123456789012:function:my-function (full ARN)
 //
-// It follows the FunctionName pattern of the Lambda API reference (Invoke):
+// It follows the FunctionName pattern of the Lambda API reference (Invoke),
+// whose regions now take an optional "eusc-" and whose qualifiers include
+// $LATEST.PUBLISHED:
 //
-//	(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?
-//	(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?
+//	(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?
+//	(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?
 //
 // An input that starts with that pattern's "arn:PARTITION:lambda:" is a full
 // ARN, parsed by ParseFunction; anything else reads the optional REGION:,
@@ -202,8 +211,9 @@ func isLambdaARNPrefix(s string) bool {
 }
 
 // isLambdaRegion reports whether s matches the region part of Lambda's
-// FunctionName pattern: [a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}.
+// FunctionName pattern: (eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}.
 func isLambdaRegion(s string) bool {
+	s = strings.TrimPrefix(s, "eusc-")
 	if len(s) < 2 || !isLower(s[0]) || !isLower(s[1]) {
 		return false
 	}
@@ -305,8 +315,9 @@ func (f Function) String() string {
 // Validate reports, as a *Error matching ErrInvalid, the first field of
 // f that Lambda would reject: a partition not in the SDK's table, a region not
 // in that partition, an account ID that is not 12 digits, a name that is not
-// 1-64 of [a-zA-Z0-9-_], or a qualifier that is neither "$LATEST", a version
-// ([0-9]+), nor an alias (1-128 of [a-zA-Z0-9-_], not all digits).
+// 1-64 of [a-zA-Z0-9-_], or a qualifier that is neither "$LATEST",
+// "$LATEST.PUBLISHED", a version ([0-9]+), nor an alias (1-128 of
+// [a-zA-Z0-9-_], not all digits).
 func (f Function) Validate() error { return f.validate(functionKind) }
 
 func (f Function) validate(kind string) error {
@@ -330,23 +341,24 @@ func (f Function) HasARN() bool { return f.Region != "" && f.AccountID != "" }
 // validate the alias; Validate does.
 func (f Function) WithAlias(alias string) Function { f.Qualifier = alias; return f }
 
-// WithVersion returns a copy of f qualified by a published version ("7") or
-// "$LATEST". It does not validate the version; Validate does.
+// WithVersion returns a copy of f qualified by a published version ("7"),
+// "$LATEST" or "$LATEST.PUBLISHED". It does not validate the version;
+// Validate does.
 func (f Function) WithVersion(version string) Function { f.Qualifier = version; return f }
 
 // Unqualified returns a copy of f without its qualifier.
 func (f Function) Unqualified() Function { f.Qualifier = ""; return f }
 
 // IsAlias reports whether the qualifier is an alias: non-empty, not
-// "$LATEST", and not all digits.
+// "$LATEST" or "$LATEST.PUBLISHED", and not all digits.
 func (f Function) IsAlias() bool {
-	return f.Qualifier != "" && f.Qualifier != Latest && !allDigits(f.Qualifier)
+	return f.Qualifier != "" && !f.IsVersion()
 }
 
-// IsVersion reports whether the qualifier names a version: "$LATEST" or a
-// published version number.
+// IsVersion reports whether the qualifier names a version: "$LATEST",
+// "$LATEST.PUBLISHED" or a published version number.
 func (f Function) IsVersion() bool {
-	return f.Qualifier == Latest || f.Qualifier != "" && allDigits(f.Qualifier)
+	return f.Qualifier == Latest || f.Qualifier == LatestPublished || f.Qualifier != "" && allDigits(f.Qualifier)
 }
 
 func checkName(kind, name string) error {
@@ -364,7 +376,7 @@ func checkName(kind, name string) error {
 
 func checkQualifier(kind, q string) error {
 	switch {
-	case q == "" || q == Latest:
+	case q == "" || q == Latest || q == LatestPublished:
 		return nil
 	case allDigits(q):
 		if len(q) > MaxVersionLen {

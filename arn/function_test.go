@@ -327,8 +327,9 @@ func TestParseFunctionNameFollowsLambdaPattern(t *testing.T) {
 
 // lambdaFunctionName is the FunctionName pattern of the Lambda API reference
 // (Invoke), anchored, with "." dropped from the name as CreateFunction's
-// pattern has it.
-var lambdaFunctionName = regexp.MustCompile(`^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`)
+// pattern has it; with the current reference's "(eusc-)?" regions and
+// "$LATEST(\.PUBLISHED)?" qualifier.
+var lambdaFunctionName = regexp.MustCompile(`^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$`)
 
 // What counts as a full ARN in ParseFunctionName is exactly the pattern's
 // "arn:(aws[a-zA-Z-]*)?:lambda:": such inputs fail on the ARN's own fields,

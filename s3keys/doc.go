@@ -29,12 +29,12 @@
 // an in-memory bucket for tests.
 //
 // List trusts nothing the server sends: an entry without a key or outside the
-// requested prefix, keys out of order, a repeated continuation token or a
-// truncated page without one end the listing with an error matching
-// [ErrBadResponse], never a panic, a loop or a silent gap. It is the one
-// function of this module that starts goroutines (the exception STYLE.md's
-// rule 18 allows): at most ListOptions.Concurrency, all finished before the
-// loop ends; its doc states the memory bound.
+// requested prefix, keys out of order, a page over MaxKeys, a repeated
+// continuation token or a truncated page without one end the listing with an
+// error matching [ErrBadResponse], never a panic, a loop or a silent gap. It
+// is the one function of this module that starts goroutines (the exception
+// STYLE.md's rule 18 allows): at most ListOptions.Concurrency, all finished
+// before the loop ends; its doc states the memory bound.
 //
 // # Validation
 //

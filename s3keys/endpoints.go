@@ -29,7 +29,9 @@ func dnsSuffix(region string) string {
 // http://BUCKET.s3-website.REGION.amazonaws.com elsewhere. The DNS suffix is
 // the region's partition's (arn.DNSSuffix: amazonaws.com.cn in China,
 // c2s.ic.gov in aws-iso, ...; amazonaws.com for a region in no partition, as
-// the SDK resolves it). Website endpoints serve HTTP only.
+// the SDK resolves it). Website endpoints serve HTTP only. It does not
+// validate bucket or region: both are copied into the URL as given, so check
+// input from outside first (a "/", "?" or "#" in either changes the host).
 func WebsiteEndpoint(bucket, region string) string {
 	sep := "."
 	if dashWebsiteRegions[region] {
@@ -42,7 +44,8 @@ func WebsiteEndpoint(bucket, region string) string {
 // NAME-ACCOUNT.s3-accesspoint.REGION.SUFFIX, with the DNS suffix of the
 // region's partition as for WebsiteEndpoint (amazonaws.com, amazonaws.com.cn,
 // ...). The SDK's S3 endpoint resolver gives the same host for an access
-// point ARN (TestAccessPointHostAgreesWithSDK).
+// point ARN (TestAccessPointHostAgreesWithSDK). It does not validate its
+// arguments: they are copied into the host as given.
 func AccessPointHost(name, accountID, region string) string {
 	return name + "-" + accountID + ".s3-accesspoint." + region + "." + dnsSuffix(region)
 }

@@ -79,27 +79,36 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 //
 // Every error List yields matches one of this package's sentinels:
 //
-//   - ErrInvalidDigits (a zero Sharder) or ErrInvalidArgument (an empty
-//     bucket name, a directory bucket, negative options): the only element;
+//   - ErrInvalidDigits (a zero Sharder) or ErrInvalidArgument (a nil client,
+//     an empty bucket name, a directory bucket, a logical prefix longer than
+//     1,024 - Digits - 1 bytes, which no sharded key can match, negative
+//     options): the only element;
 //   - ErrNotSharded: an object in a shard prefix whose hash does not match its
 //     key (not written through this Sharder), yielded with the object; the
 //     sequence goes on if the consumer continues;
 //   - ErrList, as a *ListError, ends the sequence: a failed request (the SDK
 //     error stays reachable with errors.As), a response that breaks the
 //     ListObjectsV2 contract (also ErrBadResponse: an entry with no Key or
-//     outside the requested prefix, keys not in ascending order, a repeated
-//     continuation token, a truncated page without a token), or the end of
-//     ctx (also ctx.Err(), and context.Cause when it differs). It is yielded
-//     with a zero Object.
+//     outside the requested prefix, keys not in ascending order, more
+//     entries than MaxKeys, a repeated continuation token, a truncated page
+//     without a token), or the end of ctx (also ctx.Err(), and context.Cause
+//     when it differs). It is yielded with a zero Object. A token that comes
+//     back after a page with objects is caught when it lists those objects
+//     again (they are no longer in ascending order); tokens are compared
+//     only within a run of empty pages.
 //
 // Once ctx is done, List yields no further object: the next element is the
-// context's error, and the last.
+// context's error, and the last. A server that answers with empty truncated
+// pages and fresh tokens forever yields nothing to break out of, so only ctx
+// ends it: give List a deadline when the server is not trusted.
 //
 // # Directory buckets
 //
 // Directory buckets (names ending in "--x-s3") list in no particular order, so
-// their shards cannot be merged; List rejects them with ErrInvalidArgument.
-// Use general purpose buckets for sharded keys.
+// their shards cannot be merged; List rejects them, and their access points
+// (names ending in "--xa-s3", which the S3 API takes in place of the bucket
+// name), with ErrInvalidArgument. Use general purpose buckets for sharded
+// keys.
 //
 // # Goroutines and memory
 //
@@ -107,10 +116,15 @@ func (e *ListError) Unwrap() []error { return []error{ErrList, e.Err} }
 // 18's exception): at most Concurrency of them, which make the requests. They
 // run only while the loop runs and are cancelled with ctx or when the loop
 // ends; List returns only after every one has returned, so none outlives the
-// loop. The merge needs the first page of every shard before the first
-// object, so List holds at most one page (PageSize objects) per shard, plus at
-// most Concurrency pages fetched ahead of the merge: memory grows with
-// 16^Digits × PageSize. With Digits 3 or 4 and large buckets, set PageSize
+// loop. The client must honour ctx: a request that ignores it holds up the
+// end of the loop until it returns. A panic of the client's is raised again
+// in the caller's goroutine, after the others have returned. The merge needs the first page of every
+// shard before the first object, so List holds at most one page (PageSize
+// objects) per shard, plus at most Concurrency pages fetched ahead of the
+// merge: memory grows with 16^Digits × PageSize. It does not grow with the
+// number of pages listed; the one exception is a run of empty truncated
+// pages, for which a shard remembers a hash of each token (8 bytes) until a
+// page holds an object. With Digits 3 or 4 and large buckets, set PageSize
 // lower.
 func List(ctx context.Context, client s3.ListObjectsV2APIClient, bucket, logicalPrefix string, sharder Sharder, optFns ...func(*ListOptions)) iter.Seq2[Object, error] {
 	var o ListOptions
@@ -122,11 +136,18 @@ func List(ctx context.Context, client s3.ListObjectsV2APIClient, bucket, logical
 		case sharder.digits == 0:
 			yield(Object{}, fmt.Errorf("%w: zero Sharder; use New", ErrInvalidDigits))
 			return
+		case client == nil:
+			yield(Object{}, fmt.Errorf("%w: List: nil client", ErrInvalidArgument))
+			return
 		case bucket == "":
 			yield(Object{}, fmt.Errorf("%w: List: empty bucket name", ErrInvalidArgument))
 			return
-		case strings.HasSuffix(bucket, "--x-s3"):
-			yield(Object{}, fmt.Errorf("%w: List: %q is a directory bucket, whose listings are not in key order", ErrInvalidArgument, bucket))
+		case strings.HasSuffix(bucket, "--x-s3") || strings.HasSuffix(bucket, "--xa-s3"):
+			yield(Object{}, fmt.Errorf("%w: List: %q is a directory bucket or one of its access points, whose listings are not in key order", ErrInvalidArgument, bucket))
+			return
+		case len(logicalPrefix) > MaxKeyBytes-sharder.digits-1:
+			// No sharded key is that long, and each shard would copy it.
+			yield(Object{}, fmt.Errorf("%w: List: logical prefix of %d bytes, longer than any sharded key's logical part (%d)", ErrInvalidArgument, len(logicalPrefix), MaxKeyBytes-sharder.digits-1))
 			return
 		case o.Concurrency < 0 || o.PageSize < 0:
 			yield(Object{}, fmt.Errorf("%w: List: negative Concurrency %d or PageSize %d", ErrInvalidArgument, o.Concurrency, o.PageSize))
@@ -232,9 +253,11 @@ type job struct {
 }
 
 type result struct {
-	s   *shard
-	out *s3.ListObjectsV2Output
-	err error
+	s        *shard
+	out      *s3.ListObjectsV2Output
+	err      error
+	panicked bool // the client panicked with value
+	value    any
 }
 
 // shard is one shard's listing: the current page and the position in it, the
@@ -245,12 +268,12 @@ type shard struct {
 	page   []types.Object
 	pos    int
 
-	busy    bool    // a request is queued or running
-	fetched *result // the next page, fetched and not yet taken
-	token   *string // the continuation token of the next page; nil when the last page was taken
-	started bool    // the first page was taken
-	last    string  // the last key taken, for the order check
-	tokens  map[uint64]struct{}
+	busy    bool                // a request is queued or running
+	fetched *result             // the next page, fetched and not yet taken
+	token   *string             // the continuation token of the next page; nil when the last page was taken
+	started bool                // the first page was taken
+	last    string              // the last key taken, for the order check
+	tokens  map[uint64]struct{} // hashes of the tokens of the current run of empty pages
 }
 
 func (s *shard) ok() bool { return s.pos < len(s.page) }
@@ -261,13 +284,8 @@ func (l *lister) work() {
 	for {
 		select {
 		case j := <-l.jobs:
-			in := &s3.ListObjectsV2Input{Bucket: aws.String(l.bucket), Prefix: aws.String(j.s.prefix), ContinuationToken: j.token}
-			if l.pageSize > 0 {
-				in.MaxKeys = aws.Int32(l.pageSize)
-			}
-			out, err := l.client.ListObjectsV2(l.ctx, in)
 			select {
-			case l.results <- result{s: j.s, out: out, err: err}:
+			case l.results <- l.fetch(j):
 			case <-l.ctx.Done():
 				return
 			}
@@ -275,6 +293,23 @@ func (l *lister) work() {
 			return
 		}
 	}
+}
+
+// fetch makes one request. A panic of the client's is caught and handed to
+// the iterator's goroutine, which panics with it: in the caller's goroutine,
+// where the caller can recover it, as with the SDK's paginator.
+func (l *lister) fetch(j job) (r result) {
+	defer func() {
+		if v := recover(); v != nil {
+			r = result{s: j.s, panicked: true, value: v}
+		}
+	}()
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(l.bucket), Prefix: aws.String(j.s.prefix), ContinuationToken: j.token}
+	if l.pageSize > 0 {
+		in.MaxKeys = aws.Int32(l.pageSize)
+	}
+	out, err := l.client.ListObjectsV2(l.ctx, in)
+	return result{s: j.s, out: out, err: err}
 }
 
 // enqueue asks for the shard's next page; urgent requests (a page the merge
@@ -303,6 +338,9 @@ func (l *lister) step() error {
 		l.queue[0] = job{}
 		l.queue = l.queue[1:]
 	case r := <-l.results:
+		if r.panicked {
+			panic(r.value) // List's deferred calls end the workers first
+		}
 		r.s.busy = false
 		r.s.fetched = &r
 	case <-l.ctx.Done():
@@ -340,6 +378,18 @@ func (l *lister) advance(s *shard) error {
 	return nil
 }
 
+// maxKeys is the most entries a page may hold: PageSize, or S3's default of
+// 1,000 when it is 0.
+func (l *lister) maxKeys() int {
+	if l.pageSize > 0 {
+		return int(l.pageSize)
+	}
+	return defaultMaxKeys
+}
+
+// defaultMaxKeys is ListObjectsV2's MaxKeys when the request sets none.
+const defaultMaxKeys = 1000
+
 // take makes a fetched response the shard's current page after checking it
 // against the ListObjectsV2 contract.
 func (l *lister) take(s *shard, r *result) error {
@@ -351,6 +401,11 @@ func (l *lister) take(s *shard, r *result) error {
 	}
 	if r.out == nil {
 		return bad("no response")
+	}
+	// "The response might contain fewer keys but will never contain more"
+	// than MaxKeys (ListObjectsV2 reference); the memory bound counts on it.
+	if limit := l.maxKeys(); len(r.out.Contents) > limit {
+		return bad("page of %d entries, more than MaxKeys %d", len(r.out.Contents), limit)
 	}
 	for i, o := range r.out.Contents {
 		switch {
@@ -380,7 +435,16 @@ func (l *lister) take(s *shard, r *result) error {
 	case prev != nil && *prev == *next:
 		return bad("the same continuation token twice in a row")
 	}
-	// A token seen before in this shard would list the same pages again.
+	// A token seen before in this shard would list the same pages again. A
+	// replay that passes a non-empty page repeats its keys, which the order
+	// check rejects, so only the tokens of the current run of empty pages
+	// need remembering: memory stays bounded by that run, not by the number
+	// of pages listed.
+	if len(r.out.Contents) > 0 {
+		s.tokens = nil
+		s.token = next
+		return nil
+	}
 	if s.tokens == nil {
 		s.tokens = make(map[uint64]struct{})
 		if prev != nil {
