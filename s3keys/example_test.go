@@ -87,12 +87,14 @@ func ExampleValidateSafe() {
 func ExampleWebsiteEndpoint() {
 	fmt.Println(s3keys.WebsiteEndpoint("acloudguru", "ap-southeast-2"))
 	fmt.Println(s3keys.WebsiteEndpoint("acloudguru", "eu-central-1"))
+	fmt.Println(s3keys.WebsiteEndpoint("evil.example#", "us-east-1"))
 	// Output:
-	// http://acloudguru.s3-website-ap-southeast-2.amazonaws.com
-	// http://acloudguru.s3-website.eu-central-1.amazonaws.com
+	// http://acloudguru.s3-website-ap-southeast-2.amazonaws.com <nil>
+	// http://acloudguru.s3-website.eu-central-1.amazonaws.com <nil>
+	//  s3keys: invalid argument: bucket name has a byte other than a-z, 0-9, '.', '-' at 12
 }
 
 func ExampleAccessPointHost() {
 	fmt.Println(s3keys.AccessPointHost("reports", "111122223333", "us-west-2"))
-	// Output: reports-111122223333.s3-accesspoint.us-west-2.amazonaws.com
+	// Output: reports-111122223333.s3-accesspoint.us-west-2.amazonaws.com <nil>
 }

@@ -112,10 +112,10 @@ func TestEndpoints(t *testing.T) {
 		{"site", "cn-northwest-1", "http://site.s3-website.cn-northwest-1.amazonaws.com.cn"},
 	}
 	for _, tc := range tests {
-		assert.Equal(t, tc.want, s3keys.WebsiteEndpoint(tc.bucket, tc.region))
+		assert.Equal(t, tc.want, host(s3keys.WebsiteEndpoint(tc.bucket, tc.region)))
 	}
-	assert.Equal(t, "reports-111122223333.s3-accesspoint.us-west-2.amazonaws.com", s3keys.AccessPointHost("reports", "111122223333", "us-west-2"))
-	assert.Equal(t, "ap-111122223333.s3-accesspoint.cn-north-1.amazonaws.com.cn", s3keys.AccessPointHost("ap", "111122223333", "cn-north-1"))
+	assert.Equal(t, "reports-111122223333.s3-accesspoint.us-west-2.amazonaws.com", host(s3keys.AccessPointHost("reports", "111122223333", "us-west-2")))
+	assert.Equal(t, "ap1-111122223333.s3-accesspoint.cn-north-1.amazonaws.com.cn", host(s3keys.AccessPointHost("ap1", "111122223333", "cn-north-1")))
 }
 
 // Issue 12 item 20: the DNS suffix comes from the partition table, so the
@@ -134,11 +134,11 @@ func TestAccessPointHostAgreesWithSDK(t *testing.T) {
 			t.Logf("%s: the SDK resolves no access point endpoint: %v", tc.partition, err)
 			continue
 		}
-		assert.Equal(t, ep.URI.Host, s3keys.AccessPointHost("reports", "111122223333", tc.region), "AccessPointHost in %s", tc.region)
+		assert.Equal(t, ep.URI.Host, host(s3keys.AccessPointHost("reports", "111122223333", tc.region)), "AccessPointHost in %s", tc.region)
 	}
-	assert.Equal(t, "http://site.s3-website.us-iso-east-1.c2s.ic.gov", s3keys.WebsiteEndpoint("site", "us-iso-east-1"))
-	assert.Equal(t, "http://site.s3-website.eusc-de-east-1.amazonaws.eu", s3keys.WebsiteEndpoint("site", "eusc-de-east-1"))
-	assert.Equal(t, "http://site.s3-website.moon-east-1.amazonaws.com", s3keys.WebsiteEndpoint("site", "moon-east-1"))
+	assert.Equal(t, "http://site.s3-website.us-iso-east-1.c2s.ic.gov", host(s3keys.WebsiteEndpoint("site", "us-iso-east-1")))
+	assert.Equal(t, "http://site.s3-website.eusc-de-east-1.amazonaws.eu", host(s3keys.WebsiteEndpoint("site", "eusc-de-east-1")))
+	assert.Equal(t, "http://site.s3-website.moon-east-1.amazonaws.com", host(s3keys.WebsiteEndpoint("site", "moon-east-1")))
 }
 
 // Issue 19 item 8: a logical key of 1,020-1,024 bytes passes Validate but is
@@ -175,4 +175,46 @@ func TestSharderValidateSaysTooLongWhenSharded(t *testing.T) {
 		assert.Equal(t, 1025, ke.Len)
 	}
 	assert.ErrorIs(t, s3keys.Sharder{}.Validate("k"), s3keys.ErrInvalidDigits)
+}
+
+func host(s string, err error) string {
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// A review found the endpoint builders copied input into the host: a region
+// "evil.example#" made evil.example the host. Both now validate every part.
+func TestEndpointsRejectWhatChangesTheHost(t *testing.T) {
+	bad := []struct{ bucket, region string }{
+		{"site", "evil.example#"}, {"site", "us-east-1/x"}, {"site", ""}, {"site", "-us-east-1"},
+		{"site", "us--east-1"}, {"site", "US-EAST-1"}, {"evil.com#", "us-east-1"}, {"a/b", "us-east-1"},
+		{"ab", "us-east-1"}, {strings.Repeat("a", 64), "us-east-1"}, {"-site", "us-east-1"},
+		{"site-", "us-east-1"}, {"a..b", "us-east-1"}, {"192.168.5.4", "us-east-1"}, {"Site", "us-east-1"},
+		{"site", "us-east-1\x00"}, {"site", strings.Repeat("a", 64)},
+	}
+	for _, tc := range bad {
+		u, err := s3keys.WebsiteEndpoint(tc.bucket, tc.region)
+		assert.ErrorIs(t, err, s3keys.ErrInvalidArgument, "WebsiteEndpoint(%q, %q) = %q", tc.bucket, tc.region, u)
+		assert.Empty(t, u)
+	}
+	for _, tc := range []struct{ name, account, region string }{
+		{"evil.com#", "111122223333", "us-west-2"}, {"ab", "111122223333", "us-west-2"},
+		{strings.Repeat("a", 51), "111122223333", "us-west-2"}, {"reports-", "111122223333", "us-west-2"},
+		{"-reports", "111122223333", "us-west-2"}, {"Reports", "111122223333", "us-west-2"},
+		{"reports", "11112222333", "us-west-2"}, {"reports", "11112222333x", "us-west-2"},
+		{"reports", "111122223333", "us-west-2.evil"}, {"reports", "111122223333", ""},
+	} {
+		h, err := s3keys.AccessPointHost(tc.name, tc.account, tc.region)
+		assert.ErrorIs(t, err, s3keys.ErrInvalidArgument, "AccessPointHost(%q, %q, %q) = %q", tc.name, tc.account, tc.region, h)
+		assert.Empty(t, h)
+	}
+	// The edges that stay valid: 3 and 63 bytes, dots, digits first, 50-byte access points.
+	for _, b := range []string{"abc", strings.Repeat("a", 63), "my.site.example", "1site"} {
+		_, err := s3keys.WebsiteEndpoint(b, "eu-central-1")
+		assert.NoError(t, err, b)
+	}
+	_, err := s3keys.AccessPointHost(strings.Repeat("a", 50), "111122223333", "us-west-2")
+	assert.NoError(t, err)
 }
