@@ -2,6 +2,7 @@ package capacity_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -26,7 +27,7 @@ func Example() {
 	fmt.Println("strong read:", capacity.ReadUnits(size, capacity.Strong))
 	fmt.Println("eventual read:", capacity.ReadUnits(size, capacity.Eventual))
 	fmt.Println("write:", capacity.WriteUnits(size))
-	fmt.Println("transactional write:", capacity.TransactWriteUnits(size))
+	fmt.Println("transactional write:", capacity.TransactWriteItems([]int{size}))
 	// Output:
 	// bytes: 48
 	// strong read: 1
@@ -79,16 +80,27 @@ func ExampleReadCapacity() {
 }
 
 func ExampleQuery() {
-	// Ten 1.5 KB items: 15,360 bytes rounded up once to 16 KB, not ten times.
-	sizes := []int{1536, 1536, 1536, 1536, 1536, 1536, 1536, 1536, 1536, 1536}
-	fmt.Println("query:", capacity.Query(sizes, capacity.Strong))
+	// Ten items of 1,536 bytes each: 15,360 bytes rounded up once to 16 KB,
+	// not ten times as BatchGetItem does.
+	var items []map[string]types.AttributeValue
+	var sizes []int
+	for i := range 10 {
+		it := map[string]types.AttributeValue{
+			"pk":   &types.AttributeValueMemberS{Value: "user#1"},
+			"sk":   &types.AttributeValueMemberS{Value: fmt.Sprintf("event#%02d", i)},
+			"data": &types.AttributeValueMemberS{Value: strings.Repeat("x", 1536-2-6-2-8-4)},
+		}
+		size, _ := capacity.ItemSize(it)
+		items, sizes = append(items, it), append(sizes, size)
+	}
+	units, err := capacity.Query(items, "sk", capacity.Strong)
+	fmt.Println("item bytes:", sizes[0])
+	fmt.Println("query:", units, err)
 	fmt.Println("batch get:", capacity.BatchGetItem(sizes, capacity.Strong))
-	// A 1 MB scan page, eventually consistent.
-	fmt.Println("scan page:", capacity.Query([]int{1 << 20}, capacity.Eventual))
 	// Output:
-	// query: 4
+	// item bytes: 1536
+	// query: 4 <nil>
 	// batch get: 10
-	// scan page: 128
 }
 
 func ExamplePlanTable() {

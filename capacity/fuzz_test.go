@@ -66,7 +66,7 @@ func (tb *treeBuilder) value(depth int) (v types.AttributeValue, size int, ok bo
 	case 6, 7:
 		k := int(tb.next() % 4)
 		list := make([]types.AttributeValue, k)
-		size, ok := 3, depth <= capacity.MaxDepth
+		size, ok := 3, depth <= 32
 		for i := range list {
 			e, es, eok := tb.value(depth + 1)
 			list[i], size, ok = e, size+1+es, ok && eok
@@ -75,7 +75,7 @@ func (tb *treeBuilder) value(depth int) (v types.AttributeValue, size int, ok bo
 	default:
 		k := int(tb.next() % 4)
 		mm := make(map[string]types.AttributeValue, k)
-		size, ok := 3, depth <= capacity.MaxDepth
+		size, ok := 3, depth <= 32
 		for range k {
 			key := tb.str()
 			if _, dup := mm[key]; dup {

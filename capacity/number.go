@@ -11,7 +11,7 @@ import "fmt"
 // point (tens and units form one pair, tenths and hundredths the next); pairs
 // before the first and after the last significant digit are dropped; the size
 // is the number of pairs kept plus 1, plus 1 more for a negative number, and
-// at most 21 (MaxNumberBytes). Zero, in any spelling, is 1 byte. So "1", "10"
+// at most 21. Zero, in any spelling, is 1 byte. So "1", "10"
 // and "100" are 2 bytes, "123" is 3, "0.5" is 2, "1.5" is 3, "-1" is 3.
 //
 // Accepted syntax: an optional sign, digits with an optional decimal point (at
@@ -80,20 +80,20 @@ func NumberSize(n string) (int, error) {
 	if first < 0 {
 		return 1, nil // zero
 	}
-	if sig := last - first + 1; sig > MaxDigits {
-		return 0, fmt.Errorf("%w: %d significant digits, more than %d", ErrInvalidNumber, sig, MaxDigits)
+	if sig := last - first + 1; sig > maxDigits {
+		return 0, fmt.Errorf("%w: %d significant digits, more than %d", ErrInvalidNumber, sig, maxDigits)
 	}
 	// Powers of ten of the first and last significant digits.
 	hi := int64(intDigits-1-first) + exp
 	lo := int64(intDigits-1-last) + exp
-	if hi < MinExponent || hi > MaxExponent {
-		return 0, fmt.Errorf("%w: magnitude out of range (leading digit at 10^%d, allowed 10^%d to 10^%d)", ErrInvalidNumber, hi, MinExponent, MaxExponent)
+	if hi < minExponent || hi > maxExponent {
+		return 0, fmt.Errorf("%w: magnitude out of range (leading digit at 10^%d, allowed 10^%d to 10^%d)", ErrInvalidNumber, hi, minExponent, maxExponent)
 	}
 	size := int(floorHalf(hi)-floorHalf(lo)) + 2 // pairs + 1
 	if neg {
 		size++
 	}
-	return min(size, MaxNumberBytes), nil
+	return min(size, maxNumberBytes), nil
 }
 
 // floorHalf returns floor(p/2): the index of the base-100 pair holding the
@@ -104,3 +104,8 @@ func floorHalf(p int64) int64 {
 	}
 	return p / 2
 }
+
+// maxNumberBytes is the largest size NumberSize returns: 20 bytes of digit
+// pairs for 38 significant digits, plus 1 (see NumberSize and
+// testdata/README.md for the evidence on negative numbers).
+const maxNumberBytes = 21
