@@ -4,9 +4,10 @@ package capacity
 // for both the ItemSize and the PageSize of an item: the page sums can then be
 // driven to int limits, which real items never reach.
 func QueryBytes(sizes []int, c Consistency) float64 {
-	var p pager
+	p := pager{c: c}
 	for _, n := range sizes {
 		p.add(n, n)
 	}
-	return p.units(c)
+	p.end()
+	return p.total
 }

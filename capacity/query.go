@@ -7,24 +7,16 @@ import (
 )
 
 // Query returns the units a Query or a Scan consumes when it reads items, in
-// order, through as many requests as it takes, sortKey being the name of the
-// table's sort key ("" when it has none). items are every item read,
-// filtered-out ones included (a filter does not reduce the units); for a
-// Query or Scan of an index, pass the index entries as the index stores them
-// (keys and projected attributes).
-//
-// Within a page, the ItemSize of the items read are added and rounded up to
-// 4 KB once (half a unit per 4 KB Eventual, one Strong). A page ends after
-// the item that brings the page to 1 MB, measured not in ItemSize but in
-// PageSize, the larger internal size DynamoDB stores; a page that ends there
-// returns a LastEvaluatedKey, so one more request follows, even when no item
-// is left. Every request costs at least the minimum read: a Query that reads
-// nothing costs 0.5 (Eventual) or 1 (Strong). Limit is not modelled: with a
-// Limit, pass the items of one request and add the requests.
+// order, through as many requests as it takes: the sum of the Units of
+// Pages. sortKey is the name of the table's sort key ("" when it has none).
+// items are every item read, filtered-out ones included (a filter does not
+// reduce the units); for a Query or Scan of an index, pass the index entries
+// as the index stores them (keys and projected attributes). Query does not
+// allocate.
 //
 // Errors are those of ItemSize, prefixed with the item's index.
 func Query(items []map[string]types.AttributeValue, sortKey string, c Consistency) (float64, error) {
-	var p pager
+	p := pager{c: c}
 	for i, it := range items {
 		n, err := ItemSize(it)
 		if err != nil {
@@ -32,30 +24,75 @@ func Query(items []map[string]types.AttributeValue, sortKey string, c Consistenc
 		}
 		p.add(n, pageSize(it, sortKey))
 	}
-	return p.units(c), nil
+	p.end()
+	return p.total, nil
+}
+
+// Page is one request of a Query or Scan, as DynamoDB answers it.
+type Page struct {
+	Items int     // items read: the ScannedCount
+	Bytes int64   // the sum of their ItemSize
+	Units float64 // the ConsumedCapacity: Bytes rounded up to 4 KB once, at least the minimum
+	More  bool    // the page reached 1 MB: DynamoDB returns a LastEvaluatedKey
+}
+
+// Pages returns the requests a Query or a Scan makes to read items, in
+// order, and what each consumes (arguments as for Query).
+//
+// Within a page, the ItemSize of the items read are added and rounded up to
+// 4 KB once (half a unit per 4 KB Eventual, one Strong). A page ends after
+// the item that brings it to 1 MB, measured not in ItemSize but in PageSize,
+// the larger size DynamoDB stores. A page that ends there returns a
+// LastEvaluatedKey, so one more request follows, even when no item is left,
+// and every request costs at least the minimum read: a Query that reads
+// nothing costs 0.5 (Eventual) or 1 (Strong). Limit is not modelled: with a
+// Limit, call Pages for the items of each request.
+func Pages(items []map[string]types.AttributeValue, sortKey string, c Consistency) ([]Page, error) {
+	p := pager{c: c, pages: []Page{}}
+	for i, it := range items {
+		n, err := ItemSize(it)
+		if err != nil {
+			return nil, fmt.Errorf("item %d: %w", i, err)
+		}
+		p.add(n, pageSize(it, sortKey))
+	}
+	p.end()
+	return p.pages, nil
 }
 
 // pager adds up the requests of a Query or Scan. Sums are uint64: a page holds
-// less than 1 MB before its last item, so no int item size can wrap them.
+// less than 1 MB of PageSize before its last item, so no int item size can
+// wrap them.
 type pager struct {
+	c        Consistency
 	total    float64 // the units of the requests that ended
+	items    int     // items read in the open request
 	charged  uint64  // ItemSize of the items read in the open request
 	measured uint64  // PageSize of the items read in the open request
+	pages    []Page  // non-nil: record each request
 }
 
 // add reads one item of ItemSize item and PageSize page.
 func (p *pager) add(item, page int) {
+	p.items++
 	p.charged += uint64(max(item, 0))
 	p.measured += uint64(max(page, 0))
 	if p.measured >= pageBytes {
-		p.total += float64(blocks(p.charged, readUnitBytes))
-		p.charged, p.measured = 0, 0
+		p.close(true)
 	}
 }
 
-func (p *pager) units(c Consistency) float64 {
-	// The open request: the last page, or the request after a full page.
-	return (p.total + float64(blocks(p.charged, readUnitBytes))) * readFactor(c)
+// end closes the last request: the last page, or the request that follows a
+// full page.
+func (p *pager) end() { p.close(false) }
+
+func (p *pager) close(more bool) {
+	units := float64(blocks(p.charged, readUnitBytes)) * readFactor(p.c)
+	p.total += units
+	if p.pages != nil {
+		p.pages = append(p.pages, Page{Items: p.items, Bytes: int64(min(p.charged, 1<<63-1)), Units: units, More: more})
+	}
+	p.items, p.charged, p.measured = 0, 0, 0
 }
 
 // PageSize returns the size DynamoDB measures item at against the 1 MB limit
