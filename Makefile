@@ -24,9 +24,10 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 # The nested interop module holds the heavy test peers: gofakes3, local-kms
-# (Go modules), and the JavaScript AWS Encryption SDK (npm ci from the lock file).
+# (Go modules), the JavaScript AWS Encryption SDK and dynalite (npm ci from their lock files).
 interop:
 	cd interop/js && npm ci --no-audit --no-fund --loglevel=error
+	cd interop/dynalite && npm ci --no-audit --no-fund --loglevel=error
 	cd interop && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 # Benchmarks with allocations; COUNT=6 gives input for benchstat.
