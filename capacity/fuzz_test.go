@@ -1,6 +1,7 @@
 package capacity_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -8,10 +9,10 @@ import (
 	"github.com/awskit/awskit/capacity"
 )
 
-// tree builds an AttributeValue tree from fuzz bytes, and returns alongside it
-// the size the documented rules give, computed independently of the package
-// (bottom-up as the tree is built). ok is false when the tree holds a value
-// the package must reject.
+// treeBuilder builds an AttributeValue tree from fuzz bytes, and returns
+// alongside it the size the documented rules give, computed independently of
+// the package (bottom-up as the tree is built; numbers by the oracle). ok is
+// false when the tree holds a value the package must reject.
 type treeBuilder struct {
 	data []byte
 }
@@ -35,7 +36,32 @@ func (tb *treeBuilder) str() string {
 	return s
 }
 
-var fuzzNumbers = []string{"0", "7", "-12", "3.5", "1e10", "123456789", "-0.001", "x"}
+// number builds a number from fuzz bytes (sign, up to 20 digits, a decimal
+// point, an exponent of up to +-20, or an invalid spelling) and returns its
+// size by the string-based oracle of number_test.go, which shares no code
+// with NumberSize, and whether DynamoDB accepts it.
+func (tb *treeBuilder) number() (string, int, bool) {
+	flags := tb.next()
+	if flags%16 == 15 {
+		return "x" + tb.str(), 0, false
+	}
+	var s []byte
+	if flags&1 != 0 {
+		s = append(s, '-')
+	}
+	k := 1 + int(tb.next()%20)
+	for i := range k {
+		s = append(s, '0'+tb.next()%10)
+		if flags&2 != 0 && i == k/2 {
+			s = append(s, '.')
+		}
+	}
+	if flags&4 != 0 {
+		s = append(s, fmt.Sprintf("e%d", int(tb.next()%41)-20)...)
+	}
+	x := string(s)
+	return x, oracleNumberSize(x), true
+}
 
 func (tb *treeBuilder) value(depth int) (v types.AttributeValue, size int, ok bool) {
 	switch tb.next() % 10 {
@@ -43,9 +69,8 @@ func (tb *treeBuilder) value(depth int) (v types.AttributeValue, size int, ok bo
 		x := tb.str()
 		return &types.AttributeValueMemberS{Value: x}, len(x), true
 	case 1:
-		x := fuzzNumbers[tb.next()%byte(len(fuzzNumbers))]
-		sz, err := capacity.NumberSize(x)
-		return &types.AttributeValueMemberN{Value: x}, sz, err == nil
+		x, size, ok := tb.number()
+		return &types.AttributeValueMemberN{Value: x}, size, ok
 	case 2:
 		x := []byte(tb.str())
 		return &types.AttributeValueMemberB{Value: x}, len(x), true

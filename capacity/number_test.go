@@ -29,6 +29,17 @@ var numberCases = []struct {
 	{"1E-130", 2},
 	{"9.9999999999999999999999999999999999999E+125", 20},
 	{"-1E-130", 3},
+	// Recorded against live DynamoDB in dynalite 4.0.0's test/putItem.js
+	// (the "item is too big with ... number attribute" cases; see
+	// testdata/README.md).
+	{strings.Repeat("1", 38) + strings.Repeat("0", 88), 20},
+	{"1" + strings.Repeat("0", 125), 2},
+	{"11" + strings.Repeat("0", 124), 2},
+	{"11111" + strings.Repeat("0", 121), 4},
+	{"111111" + strings.Repeat("0", 120), 4},
+	{"1111111" + strings.Repeat("0", 119), 5},
+	// Recorded in dynalite 4.0.0's test/scan.js page cases.
+	{"12.3456", 4}, {"1.23", 3}, {"12.3", 3},
 }
 
 func TestNumberSize(t *testing.T) {
