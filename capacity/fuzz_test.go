@@ -1,7 +1,10 @@
 package capacity_test
 
 import (
+	"errors"
 	"fmt"
+	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -155,6 +158,109 @@ func FuzzItemSize(f *testing.F) {
 		}
 		if sum != got {
 			t.Fatalf("ItemSize = %d, sum of attributes %d", got, sum)
+		}
+	})
+}
+
+// FuzzValidateNumberSet checks duplicate detection in number sets against
+// math/big: the fuzz string is split on commas into numbers (the valid ones
+// kept), and Validate must report a duplicate exactly when two of them are
+// equal as rationals. More than 64 numbers take the sorting path.
+func FuzzValidateNumberSet(f *testing.F) {
+	f.Add("1,1.0")
+	f.Add("1,2,3,10E-1")
+	f.Add("-0,0,0.5,5e-1")
+	f.Add(strings.Repeat("7,", 70) + "8")
+	f.Fuzz(func(t *testing.T, in string) {
+		var set []string
+		for _, s := range strings.Split(in, ",") {
+			if _, err := capacity.NumberSize(s); err == nil && len(set) < 200 {
+				set = append(set, s)
+			}
+		}
+		if len(set) == 0 {
+			return
+		}
+		want := false
+		seen := map[string]bool{}
+		for _, s := range set {
+			r, ok := new(big.Rat).SetString(s)
+			if !ok {
+				t.Skipf("math/big does not parse %q", s)
+			}
+			k := r.RatString()
+			want = want || seen[k]
+			seen[k] = true
+		}
+		err := capacity.Validate(map[string]types.AttributeValue{"n": &types.AttributeValueMemberNS{Value: set}})
+		if got := errors.Is(err, capacity.ErrInvalidValue); got != want {
+			t.Fatalf("Validate(%q) = %v, want a duplicate: %v", set, err, want)
+		}
+		if err != nil && !errors.Is(err, capacity.ErrInvalidValue) {
+			t.Fatalf("Validate(%q) = %v", set, err)
+		}
+	})
+}
+
+// FuzzPages checks Query and Pages against each other and the page rules on
+// trees built from fuzz bytes: every page but the last is full, the units of
+// a page are its bytes rounded up to 4 KB, and Query is the sum of Pages.
+func FuzzPages(f *testing.F) {
+	f.Add([]byte{6, 3, 0, 3, 'a', 'b', 'c'}, uint16(3))
+	f.Add([]byte{0, 7, 'x', 'y', 'z', 'w', 'q', 'r', 's'}, uint16(500))
+	f.Fuzz(func(t *testing.T, data []byte, copies uint16) {
+		tb := &treeBuilder{data: data}
+		it := map[string]types.AttributeValue{}
+		for len(tb.data) > 0 && len(it) < 8 {
+			v, _, ok := tb.value(1)
+			if !ok {
+				return
+			}
+			it[tb.str()] = v
+		}
+		it["pad"] = &types.AttributeValueMemberS{Value: strings.Repeat("p", int(copies%4096)*16)}
+		size, err := capacity.ItemSize(it)
+		if err != nil {
+			return
+		}
+		page, err := capacity.PageSize(it, "pad")
+		if err != nil || page < 20 {
+			t.Fatalf("PageSize = %d, %v", page, err)
+		}
+		items := make([]map[string]types.AttributeValue, int(copies%300))
+		for i := range items {
+			items[i] = it
+		}
+		pages, err := capacity.Pages(items, "pad", capacity.Strong)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := capacity.Query(items, "pad", capacity.Strong)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, read := 0.0, 0
+		for i, p := range pages {
+			sum += p.Units
+			read += p.Items
+			if p.Bytes != int64(p.Items)*int64(size) {
+				t.Fatalf("page %d: %d bytes for %d items of %d", i, p.Bytes, p.Items, size)
+			}
+			if want := float64(max(1, (p.Bytes+4095)/4096)); p.Units != want {
+				t.Fatalf("page %d: %g units, want %g", i, p.Units, want)
+			}
+			if p.More != (i < len(pages)-1) {
+				t.Fatalf("page %d of %d: More %v", i, len(pages), p.More)
+			}
+			if p.More && int64(p.Items)*int64(page) < 1<<20 {
+				t.Fatalf("page %d ended under 1 MB: %d items of %d", i, p.Items, page)
+			}
+			if p.More && int64(p.Items-1)*int64(page) >= 1<<20 {
+				t.Fatalf("page %d went on past 1 MB: %d items of %d", i, p.Items, page)
+			}
+		}
+		if read != len(items) || sum != q {
+			t.Fatalf("Pages read %d of %d items, %g units; Query %g", read, len(items), sum, q)
 		}
 	})
 }
