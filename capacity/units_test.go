@@ -212,3 +212,29 @@ func TestPlanTableInvalid(t *testing.T) {
 	_, err := capacity.PlanTable(capacity.Workload{ItemBytes: capacity.MaxItemBytes + 1}, capacity.Prices{})
 	assert.ErrorIs(t, err, capacity.ErrItemTooLarge)
 }
+
+// Items larger than one unit, so that every fraction multiplies a unit count
+// other than 1, and a stored size that is an exact multiple of 10 GB.
+func TestPlanTableLargeItems(t *testing.T) {
+	p, err := capacity.PlanTable(capacity.Workload{
+		ItemBytes:      10 * kb, // reads: 1.5 eventual, 3 strong, 6 transactional; writes: 10
+		ReadsPerSecond: 10, StrongFraction: 0.3, TransactionalFraction: 0.2,
+		WritesPerSecond: 10, TransactionalWriteFraction: 0.5,
+		StoredBytes: 20 << 30,
+		Indexes: []capacity.GlobalIndex{{
+			Name: "i", ItemBytes: 3 * kb, ReadsPerSecond: 4, // 0.5 unit each (eventual, one 4 KB block)
+			WriteFraction: 0.5, KeyChangeFraction: 0.2, // 10 * (0.3*3 + 0.2*2*3) = 21
+			StoredBytes: 30 << 30,
+		}},
+	}, capacity.Prices{})
+	require.NoError(t, err)
+	assert.InDelta(t, 10*(0.5*1.5+0.3*3+0.2*6), p.Table.ReadUnits, 1e-9)
+	assert.InDelta(t, 10*(0.5*10+0.5*2*10), p.Table.WriteUnits, 1e-9)
+	assert.Equal(t, int64(2), p.Table.Partitions, "20 GB: exactly 2 partitions of 10 GB")
+	assert.InDelta(t, 4*0.5, p.Indexes[0].ReadUnits, 1e-9)
+	assert.InDelta(t, 21.0, p.Indexes[0].WriteUnits, 1e-9)
+	assert.Equal(t, int64(3), p.Indexes[0].Partitions)
+
+	_, err = capacity.PlanTable(capacity.Workload{StrongFraction: 0.7, TransactionalFraction: 0.5}, capacity.Prices{})
+	assert.ErrorContains(t, err, "StrongFraction + TransactionalFraction = 1.2, over 1")
+}
