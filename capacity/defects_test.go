@@ -104,3 +104,27 @@ func TestPageSumHugeSizes(t *testing.T) {
 	assert.Equal(t, want, capacity.QueryBytes([]int{math.MaxInt, math.MaxInt}, capacity.Strong), "two full pages")
 	assert.Equal(t, 1.0, capacity.QueryBytes([]int{math.MinInt, -1}, capacity.Strong), "negative sizes count as 0")
 }
+
+// The bounds PlanTable documents, at their edges: 2^53 units per second is
+// rejected, one less is planned exactly; an index item of 409,600 bytes is
+// allowed, one more byte is not.
+func TestPlanTableEdges(t *testing.T) {
+	const limit = 1 << 53
+	p, err := capacity.PlanTable(capacity.Workload{ItemBytes: 1, ReadsPerSecond: limit - 1, StrongFraction: 1, WritesPerSecond: limit - 1}, capacity.Prices{})
+	require.NoError(t, err)
+	assert.Equal(t, int64(limit-1), p.Table.RCU)
+	assert.Equal(t, int64(limit-1), p.Table.WCU)
+	for _, w := range []capacity.Workload{
+		{ItemBytes: 1, ReadsPerSecond: limit, StrongFraction: 1},
+		{ItemBytes: 1, WritesPerSecond: limit},
+	} {
+		_, err := capacity.PlanTable(w, capacity.Prices{})
+		assert.ErrorIs(t, err, capacity.ErrInvalidInput, "%+v", w)
+	}
+	_, err = capacity.PlanTable(capacity.Workload{Indexes: []capacity.GlobalIndex{{Name: "i", ItemBytes: capacity.MaxItemBytes}}}, capacity.Prices{})
+	require.NoError(t, err)
+	_, err = capacity.PlanTable(capacity.Workload{Indexes: []capacity.GlobalIndex{{Name: "i", ItemBytes: capacity.MaxItemBytes + 1}}}, capacity.Prices{})
+	assert.ErrorIs(t, err, capacity.ErrItemTooLarge)
+	_, err = capacity.PlanTable(capacity.Workload{ItemBytes: capacity.MaxItemBytes}, capacity.Prices{})
+	require.NoError(t, err)
+}
