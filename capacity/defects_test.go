@@ -128,3 +128,31 @@ func TestPlanTableEdges(t *testing.T) {
 	_, err = capacity.PlanTable(capacity.Workload{ItemBytes: capacity.MaxItemBytes}, capacity.Prices{})
 	require.NoError(t, err)
 }
+
+// ItemSize stops at the first value that takes the size past the limit, at
+// any depth: a list that has counted 390 KB before a nested list of 1 KB
+// strings stops inside the nested list, not 400 KB later.
+func TestItemSizeStopsAtTheLimit(t *testing.T) {
+	kb := s(strings.Repeat("k", 1024))
+	outer := make([]types.AttributeValue, 390)
+	for i := range outer {
+		outer[i] = kb
+	}
+	inner := make([]types.AttributeValue, 1000)
+	for i := range inner {
+		inner[i] = kb
+	}
+	outer = append(outer, l(inner...))
+	got, err := capacity.ItemSize(item{"t": l(outer...)})
+	require.ErrorIs(t, err, capacity.ErrItemTooLarge)
+	assert.Greater(t, got, capacity.MaxItemBytes)
+	assert.LessOrEqual(t, got, capacity.MaxItemBytes+1024+1, "at most the limit plus the last string and its element byte")
+
+	// A single value of exactly 400 KB is allowed, one byte more is not.
+	n, err := capacity.AttributeSize(s(strings.Repeat("a", capacity.MaxItemBytes)))
+	require.NoError(t, err)
+	assert.Equal(t, capacity.MaxItemBytes, n)
+	n, err = capacity.AttributeSize(s(strings.Repeat("a", capacity.MaxItemBytes+1)))
+	require.ErrorIs(t, err, capacity.ErrItemTooLarge)
+	assert.Equal(t, capacity.MaxItemBytes+1, n)
+}

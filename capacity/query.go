@@ -62,7 +62,8 @@ func Pages(items []map[string]types.AttributeValue, sortKey string, c Consistenc
 
 // pager adds up the requests of a Query or Scan. Sums are uint64: a page holds
 // less than 1 MB of PageSize before its last item, so no int item size can
-// wrap them.
+// wrap them; with items of at most 400 KB (ItemSize checks) a page's bytes
+// stay far below 2^63, so Page.Bytes holds them.
 type pager struct {
 	c        Consistency
 	total    float64 // the units of the requests that ended
@@ -90,7 +91,7 @@ func (p *pager) close(more bool) {
 	units := float64(blocks(p.charged, readUnitBytes)) * readFactor(p.c)
 	p.total += units
 	if p.pages != nil {
-		p.pages = append(p.pages, Page{Items: p.items, Bytes: int64(min(p.charged, 1<<63-1)), Units: units, More: more})
+		p.pages = append(p.pages, Page{Items: p.items, Bytes: int64(p.charged), Units: units, More: more})
 	}
 	p.items, p.charged, p.measured = 0, 0, 0
 }

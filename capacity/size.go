@@ -28,9 +28,11 @@ const (
 //
 // An item over MaxItemBytes (409,600 bytes; 409,600 itself is allowed)
 // returns an error matching ErrItemTooLarge together with a size over
-// MaxItemBytes: counting stops as soon as the size passes the limit, so the
-// size is a lower bound, and an item built from many references to one large
-// value costs no more time than a 400 KB one.
+// MaxItemBytes: counting stops at the first value (string, binary, number
+// or set element) that takes the size past the limit, so the size is a lower
+// bound, at most the limit plus that value and its overheads, and an item
+// built from many references to one large value costs no more time than a
+// 400 KB one.
 //
 // When an item has several problems (invalid values, or an invalid value and
 // too large a size), the error is the first problem met when the attributes
