@@ -1,6 +1,7 @@
 package capacity_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -155,4 +156,42 @@ func TestItemSizeStopsAtTheLimit(t *testing.T) {
 	n, err = capacity.AttributeSize(s(strings.Repeat("a", capacity.MaxItemBytes+1)))
 	require.ErrorIs(t, err, capacity.ErrItemTooLarge)
 	assert.Equal(t, capacity.MaxItemBytes+1, n)
+}
+
+// Containers whose elements reach the limit exactly at an element boundary,
+// and then hold one more element: counting must not stop at the boundary.
+func TestItemSizeLimitAtElementBoundaries(t *testing.T) {
+	const limit = capacity.MaxItemBytes
+	big := func(n int) string { return strings.Repeat("x", n) }
+	// Name "v" is 1 byte; the value gets the remaining 409,599 bytes.
+	tests := []struct {
+		name   string
+		at, up types.AttributeValue // exactly at the limit; the same and one more element
+	}{
+		{"string set", ss(big(limit-1-1), "b"), ss(big(limit-1-1), "b", "c")},
+		{"binary set", bs([]byte(big(limit-1-1)), []byte("b")), bs([]byte(big(limit-1-1)), []byte("b"), []byte("c"))},
+		{"list", l(s(big(limit-1-3-1-1)), s("")), l(s(big(limit-1-3-1-1)), s(""), s(""))},
+		{"map", m(item{"a": s(big(limit - 1 - 3 - 2 - 2)), "b": s("")}), m(item{"a": s(big(limit - 1 - 3 - 2 - 2)), "b": s(""), "c": s("")})},
+	}
+	for _, tc := range tests {
+		got, err := capacity.ItemSize(item{"v": tc.at})
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, limit, got, tc.name)
+		for range 20 { // map order varies
+			got, err = capacity.ItemSize(item{"v": tc.up})
+			require.ErrorIs(t, err, capacity.ErrItemTooLarge, "%s: %d", tc.name, got)
+		}
+	}
+	// A number set of 20-byte numbers that ends exactly at the limit, then
+	// one more number.
+	// 1 (name) + 19 + 20 * 20,479 = 409,600.
+	nums := []string{"1" + strings.Repeat("0", 34) + "1"} // 36 digits: 18 pairs + 1 = 19 bytes
+	for i := range 20479 {
+		nums = append(nums, fmt.Sprintf("1%036d1", i)) // 38 digits: 19 pairs + 1 = 20 bytes
+	}
+	got, err := capacity.ItemSize(item{"v": ns(nums...)})
+	require.NoError(t, err)
+	require.Equal(t, limit, got)
+	_, err = capacity.ItemSize(item{"v": ns(append(nums, "2")...)})
+	require.ErrorIs(t, err, capacity.ErrItemTooLarge)
 }
