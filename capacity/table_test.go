@@ -67,6 +67,20 @@ func TestTableWrite(t *testing.T) {
 		{"number written differently, same value", order(item{"customer": s("c1"), "total": n("1.0")}), order(item{"customer": s("c1"), "total": n("1")}), 2,
 			nil},
 		{"set reordered", order(item{"tags": ss("a", "b")}), order(item{"tags": ss("b", "a")}), 2, nil},
+		{"string set changed", order(item{"tags": ss("a", "b")}), order(item{"tags": ss("a", "c")}), 2, map[string]float64{"byDate": 2}},
+		{"number set changed", order(item{"ns": ns("1", "2")}), order(item{"ns": ns("1", "3")}), 2, map[string]float64{"byDate": 2}},
+		{"number set, same values", order(item{"ns": ns("1", "2")}), order(item{"ns": ns("2.0", "1")}), 2, nil},
+		{"binary set changed", order(item{"bs": bs([]byte{1}, []byte{2})}), order(item{"bs": bs([]byte{1}, []byte{3})}), 2, map[string]float64{"byDate": 2}},
+		{"binary set reordered", order(item{"bs": bs([]byte{1}, []byte{2})}), order(item{"bs": bs([]byte{2}, []byte{1})}), 2, nil},
+		{"list changed", order(item{"l": l(s("a"), s("b"))}), order(item{"l": l(s("b"), s("a"))}), 2, map[string]float64{"byDate": 2}},
+		{"map changed", order(item{"m": m(item{"a": s("1")})}), order(item{"m": m(item{"a": s("2")})}), 2, map[string]float64{"byDate": 2}},
+		{"map key changed", order(item{"m": m(item{"a": s("1")})}), order(item{"m": m(item{"b": s("1")})}), 2, map[string]float64{"byDate": 2}},
+		{"map grew", order(item{"m": m(item{"a": s("1")})}), order(item{"m": m(item{"a": s("1"), "b": s("1")})}), 2, map[string]float64{"byDate": 2}},
+		{"map same", order(item{"m": m(item{"a": n("1")})}), order(item{"m": m(item{"a": n("1.0")})}), 2, nil},
+		{"type changed", order(item{"x": s("1")}), order(item{"x": n("1")}), 2, map[string]float64{"byDate": 2}},
+		{"bool and null", order(item{"x": &types.AttributeValueMemberBOOL{Value: true}, "z": &types.AttributeValueMemberNULL{Value: true}}),
+			order(item{"x": &types.AttributeValueMemberBOOL{Value: false}, "z": &types.AttributeValueMemberNULL{Value: true}}), 2, map[string]float64{"byDate": 2}},
+		{"binary changed", order(item{"x": b(1)}), order(item{"x": b(2)}), 2, map[string]float64{"byDate": 2}},
 		{"growing entry: the larger of old and new", order(item{"status": s("open")}), order(item{"status": s("open"), "blob": s(strings.Repeat("x", 2100))}), 3,
 			map[string]float64{"full": 3, "byDate": 3}},
 	}
@@ -84,6 +98,23 @@ func TestTableWrite(t *testing.T) {
 			assert.Equal(t, total, u.Write)
 		})
 	}
+}
+
+// Index entries are counted with their keys: a KEYS_ONLY entry over 1 KB
+// costs 2 units.
+func TestTableWriteKeysOnlyEntrySize(t *testing.T) {
+	tb := capacity.Table{PartitionKey: "pk", SortKey: "sk", Indexes: []capacity.Index{
+		{Name: "k", PartitionKey: "g", Projection: types.ProjectionTypeKeysOnly},
+		{Name: "i", PartitionKey: "g", Projection: types.ProjectionTypeInclude, NonKeyAttributes: []string{"x"}},
+	}}
+	long := strings.Repeat("s", 1000)
+	u, err := tb.Write(nil, item{"pk": s("p"), "sk": s(long), "g": s("g"), "x": s("x"), "y": s(strings.Repeat("y", 3000))})
+	require.NoError(t, err)
+	// pk 3 + sk 1002 + g 2 = 1,007 bytes: 1 unit; with x (2 bytes): 1,009.
+	assert.Equal(t, map[string]float64{"k": 1, "i": 1}, u.Indexes)
+	u, err = tb.Write(nil, item{"pk": s("p"), "sk": s(long + strings.Repeat("s", 20)), "g": s("g")})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]float64{"k": 2, "i": 2}, u.Indexes, "1,027 bytes of keys")
 }
 
 func TestTableWriteErrors(t *testing.T) {
