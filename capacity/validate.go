@@ -122,13 +122,10 @@ func firstDuplicate[T any](set []T, cmp func(a, b T) int) (int, int, bool) {
 		if cmp(set[idx[k-1]], set[idx[k]]) != 0 {
 			continue
 		}
-		// k-1 starts a run of equal elements (the loop below skips to the
-		// end of each run).
+		// Within a run, the first pair has the run's smallest j; later
+		// pairs of the run never replace it.
 		if i, j := idx[k-1], idx[k]; !found || j < bj {
 			bi, bj, found = i, j, true
-		}
-		for k+1 < len(idx) && cmp(set[idx[k]], set[idx[k+1]]) == 0 {
-			k++
 		}
 	}
 	return bi, bj, found

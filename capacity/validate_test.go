@@ -92,6 +92,28 @@ func TestValidateLargeSets(t *testing.T) {
 	}
 }
 
+// A duplicate in any entry of a map, or any element of a list, is found.
+func TestValidateEveryEntry(t *testing.T) {
+	mm, list := item{}, []types.AttributeValue{}
+	for c := 'a'; c <= 'z'; c++ {
+		mm[string(c)] = ss(string(c))
+		list = append(list, ss(string(c)))
+	}
+	mm["q"] = ss("q", "q")
+	list[20] = ns("5", "05")
+	for range 20 {
+		assert.ErrorContains(t, capacity.Validate(item{"m": m(mm)}), `attribute "m": "q": `)
+		assert.ErrorContains(t, capacity.Validate(item{"l": l(list...)}), `attribute "l": [20]: `)
+	}
+	// Runs of three equal elements in a large set: the first pair reported.
+	set := make([]string, 100)
+	for i := range set {
+		set[i] = strconv.Itoa(i)
+	}
+	set[50], set[60], set[70] = "7", "7", "7"
+	assert.ErrorContains(t, capacity.Validate(item{"s": ss(set...)}), "[7] and [50]")
+}
+
 func TestValidateDeterministic(t *testing.T) {
 	it := item{"c": ss("x", "x"), "a": ns("1", "1.0"), "b": bs([]byte{1}, []byte{1})}
 	for range 100 {
