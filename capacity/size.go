@@ -1,9 +1,11 @@
 package capacity
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -41,7 +43,10 @@ const (
 // item, whatever the map iteration order.
 //
 // ItemSize does not detect duplicate set elements, which DynamoDB rejects;
-// Validate does.
+// Validate does. The one exception is an empty string or binary repeated in
+// a set: such elements add no bytes, so ItemSize reports them (the error
+// Validate gives, matching ErrInvalidValue) to keep its work bounded by the
+// limit.
 func ItemSize(item map[string]types.AttributeValue) (int, error) {
 	n, err := sizer{}.item(item)
 	if err == nil {
@@ -163,8 +168,9 @@ func remaining(budget, used int) int {
 // value returns the size of v. It stops counting as soon as the size passes
 // budget, and then returns the size so far, which is over budget: the caller
 // only needs to know that the limit is passed. Every element counted adds at
-// least one byte, so the work is bounded by the budget, not by the size of
-// the value.
+// least one byte (but for one empty element per set: a second one is a
+// duplicate, reported at once), so the work is bounded by the budget, not by
+// the size of the value.
 func (z sizer) value(v types.AttributeValue, depth, budget int) (int, error) {
 	switch v := v.(type) {
 	case *types.AttributeValueMemberS:
@@ -202,8 +208,14 @@ func (z sizer) value(v types.AttributeValue, depth, budget int) (int, error) {
 		if len(v.Value) == 0 {
 			return 0, fmt.Errorf("%w: empty string set", ErrInvalidValue)
 		}
-		n := 0
+		n, empty := 0, false
 		for _, s := range v.Value {
+			if len(s) == 0 {
+				if empty {
+					return 0, duplicate("string", v.Value, strings.Compare)
+				}
+				empty = true
+			}
 			if n = addSat(n, len(s)); n > budget {
 				break
 			}
@@ -234,8 +246,14 @@ func (z sizer) value(v types.AttributeValue, depth, budget int) (int, error) {
 		if len(v.Value) == 0 {
 			return 0, fmt.Errorf("%w: empty binary set", ErrInvalidValue)
 		}
-		n := 0
+		n, empty := 0, false
 		for _, b := range v.Value {
+			if len(b) == 0 {
+				if empty {
+					return 0, duplicate("binary", v.Value, bytes.Compare)
+				}
+				empty = true
+			}
 			if n = addSat(n, len(b)); n > budget {
 				break
 			}
