@@ -108,8 +108,9 @@ func index(name *string, ks []types.KeySchemaElement, p *types.Projection) Index
 // not covered.
 //
 // Errors: a Table without a partition key, an index without a name, a
-// partition key or a known projection, items without the table key or with
-// different keys (ErrInvalidInput); and those of ItemSize.
+// partition key or a known projection, two indexes of one name, items
+// without the table key or with different keys (ErrInvalidInput); and those
+// of ItemSize.
 func (t Table) Write(old, new map[string]types.AttributeValue) (Usage, error) {
 	if err := t.check(); err != nil {
 		return Usage{}, err
@@ -158,6 +159,11 @@ func (t Table) check() error {
 			return fmt.Errorf("%w: index %q without a partition key", ErrInvalidInput, ix.Name)
 		case ix.Projection != types.ProjectionTypeAll && ix.Projection != types.ProjectionTypeKeysOnly && ix.Projection != types.ProjectionTypeInclude:
 			return fmt.Errorf("%w: index %q: projection %q, want ALL, KEYS_ONLY or INCLUDE", ErrInvalidInput, ix.Name, ix.Projection)
+		}
+		for _, prev := range t.Indexes[:i] {
+			if prev.Name == ix.Name {
+				return fmt.Errorf("%w: two indexes named %q", ErrInvalidInput, ix.Name)
+			}
 		}
 	}
 	return nil
