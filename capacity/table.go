@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -285,13 +286,14 @@ func equalValues(a, b types.AttributeValue) bool {
 		return ok
 	case *types.AttributeValueMemberSS:
 		b, ok := b.(*types.AttributeValueMemberSS)
-		return ok && sameSet(a.Value, b.Value, func(x, y string) bool { return x == y })
+		return ok && sameSet(a.Value, b.Value, strings.Compare)
 	case *types.AttributeValueMemberBS:
 		b, ok := b.(*types.AttributeValueMemberBS)
-		return ok && sameSet(a.Value, b.Value, bytes.Equal)
+		return ok && sameSet(a.Value, b.Value, bytes.Compare)
 	case *types.AttributeValueMemberNS:
 		b, ok := b.(*types.AttributeValueMemberNS)
-		return ok && sameSet(a.Value, b.Value, equalNumbers)
+		return ok && len(a.Value) == len(b.Value) &&
+			sameSet(parsed(nil, a.Value), parsed(nil, b.Value), decimal.compare)
 	case *types.AttributeValueMemberL:
 		b, ok := b.(*types.AttributeValueMemberL)
 		return ok && slices.EqualFunc(a.Value, b.Value, equalValues)
@@ -320,15 +322,17 @@ func equalNumbers(a, b string) bool {
 	return x.compare(y) == 0
 }
 
-// sameSet reports whether two sets without duplicates hold the same elements.
-func sameSet[T any](a, b []T, eq func(x, y T) bool) bool {
+// sameSet reports whether two sets hold the same elements, in any order: it
+// sorts copies, so that large sets compare in n log n, not n^2 (a projected
+// set of 60,000 numbers took hours pair by pair). Repeated elements, which
+// ItemSize does not reject, compare as a multiset, so the result does not
+// depend on which side is a or b.
+func sameSet[T any](a, b []T, cmp func(x, y T) int) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	for _, x := range a {
-		if !slices.ContainsFunc(b, func(y T) bool { return eq(x, y) }) {
-			return false
-		}
-	}
-	return true
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.SortFunc(x, cmp)
+	slices.SortFunc(y, cmp)
+	return slices.EqualFunc(x, y, func(p, q T) bool { return cmp(p, q) == 0 })
 }
