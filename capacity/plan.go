@@ -52,8 +52,8 @@ type GlobalIndex struct {
 	StoredBytes       int64   // index size, for the partition estimate
 }
 
-// Prices are the caller's prices in any one currency; zero prices give zero
-// costs. No price is built in: they differ by region and change over time.
+// Prices are the caller's prices in any one currency: finite and >= 0
+// (PlanTable rejects others); zero prices give zero costs. No price is built in: they differ by region and change over time.
 type Prices struct {
 	ReadRequestPerMillion  float64 // on demand, per million read request units
 	WriteRequestPerMillion float64 // on demand, per million write request units
@@ -92,12 +92,21 @@ type Plan struct {
 // on-demand request units of a workload, and their monthly costs at prices.
 // Invalid input (negative sizes or rates, fractions outside [0, 1], read
 // fractions summing over 1, a key change fraction over the write fraction,
-// or rates so high that the table or an index would need 2^53 units per
-// second or more) gives an error matching ErrInvalidInput; an item size over
-// MaxItemBytes gives ErrItemTooLarge.
+// rates so high that the table or an index would need 2^53 units per
+// second or more, a negative, NaN or infinite price, or prices so high that
+// a cost overflows float64) gives an error matching ErrInvalidInput; an item
+// size over MaxItemBytes gives ErrItemTooLarge.
 func PlanTable(w Workload, prices Prices) (Plan, error) {
 	if err := w.validate(); err != nil {
 		return Plan{}, err
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"ReadRequestPerMillion", prices.ReadRequestPerMillion}, {"WriteRequestPerMillion", prices.WriteRequestPerMillion}, {"ReadUnitHour", prices.ReadUnitHour}, {"WriteUnitHour", prices.WriteUnitHour}} {
+		if err := checkRate("price "+c.name, c.v); err != nil {
+			return Plan{}, err
+		}
 	}
 	eventual := 1 - w.StrongFraction - w.TransactionalFraction
 	read := w.ReadsPerSecond * (eventual*ReadUnits(w.ItemBytes, Eventual) +
@@ -124,6 +133,9 @@ func PlanTable(w Workload, prices Prices) (Plan, error) {
 		p.Indexes = append(p.Indexes, t)
 		p.OnDemandCost += t.OnDemandCost
 		p.ProvisionedCost += t.ProvisionedCost
+	}
+	if math.IsInf(p.OnDemandCost, 0) || math.IsInf(p.ProvisionedCost, 0) {
+		return Plan{}, fmt.Errorf("%w: monthly cost out of float64 range", ErrInvalidInput)
 	}
 	return p, nil
 }
