@@ -1,6 +1,7 @@
 package capacity_test
 
 import (
+	"math"
 	"strconv"
 	"testing"
 
@@ -305,4 +306,24 @@ func TestAttackSharedReferencesPageSize(t *testing.T) {
 	assert.Greater(t, n, capacity.MaxItemBytes)
 	_, err = capacity.PageSize(item, "")
 	require.ErrorIs(t, err, capacity.ErrItemTooLarge)
+}
+
+// TestAttackPlanTablePrices: a negative, NaN or infinite price, or a cost
+// beyond float64, is ErrInvalidInput, not a negative, NaN or infinite cost.
+func TestAttackPlanTablePrices(t *testing.T) {
+	w := capacity.Workload{ItemBytes: 1000, ReadsPerSecond: 100, WritesPerSecond: 10,
+		Indexes: []capacity.GlobalIndex{{Name: "g", ItemBytes: 100, WriteFraction: 1}}}
+	for _, p := range []capacity.Prices{
+		{ReadRequestPerMillion: -1},
+		{WriteRequestPerMillion: math.NaN()},
+		{ReadUnitHour: math.Inf(1)},
+		{WriteUnitHour: -0.001},
+		{ReadUnitHour: math.MaxFloat64}, // finite, but the cost overflows
+	} {
+		plan, err := capacity.PlanTable(w, p)
+		assert.ErrorIs(t, err, capacity.ErrInvalidInput, "PlanTable(%+v) = %+v", p, plan)
+	}
+	plan, err := capacity.PlanTable(w, capacity.Prices{ReadUnitHour: 1, WriteUnitHour: 2})
+	require.NoError(t, err)
+	assert.Equal(t, 730*(1*50.0+2*10)+730*(1*1.0+2*10), plan.ProvisionedCost)
 }
