@@ -3,6 +3,8 @@ package capacity_test
 import (
 	"math"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -326,4 +328,66 @@ func TestAttackPlanTablePrices(t *testing.T) {
 	plan, err := capacity.PlanTable(w, capacity.Prices{ReadUnitHour: 1, WriteUnitHour: 2})
 	require.NoError(t, err)
 	assert.Equal(t, 730*(1*50.0+2*10)+730*(1*1.0+2*10), plan.ProvisionedCost)
+}
+
+// TestAttackErrorsNeverHoldValues: doc.go promises that messages name the
+// path and figures, never attribute values.
+func TestAttackErrorsNeverHoldValues(t *testing.T) {
+	const secret = "s3cr3tVALUE"
+	long := strings.Repeat(secret, capacity.MaxItemBytes/len(secret)+1)
+	items := []map[string]types.AttributeValue{
+		{"a": &types.AttributeValueMemberN{Value: secret}},
+		{"a": &types.AttributeValueMemberNS{Value: []string{"1", "9" + secret}}},
+		{"a": &types.AttributeValueMemberSS{Value: []string{secret, secret}}},
+		{"a": &types.AttributeValueMemberBS{Value: [][]byte{[]byte(secret), []byte(secret)}}},
+		{"a": &types.AttributeValueMemberNS{Value: []string{"1" + strings.Repeat("0", 40) + "1"}}},
+		{"a": &types.AttributeValueMemberS{Value: long}},
+		{"a": &types.AttributeValueMemberL{Value: []types.AttributeValue{&types.AttributeValueMemberS{Value: secret}, &types.AttributeValueMemberSS{}}}},
+		{"a": &types.AttributeValueMemberL{Value: []types.AttributeValue{&types.UnknownUnionMember{Tag: secret, Value: []byte(secret)}}}},
+	}
+	for _, item := range items {
+		err := capacity.Validate(item)
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), secret)
+		assert.NotContains(t, err.Error(), "9"+secret[:1])
+		item["pk"] = &types.AttributeValueMemberS{Value: secret}
+		_, err = capacity.Table{PartitionKey: "pk"}.Write(item, nil)
+		if err != nil { // Table.Write does not check duplicates
+			assert.NotContains(t, err.Error(), secret)
+		}
+	}
+	_, err := capacity.Table{PartitionKey: "pk"}.Write(
+		map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: secret}},
+		map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: secret + "2"}})
+	require.ErrorIs(t, err, capacity.ErrInvalidInput)
+	assert.NotContains(t, err.Error(), secret)
+}
+
+// TestAttackConcurrentUse: doc.go promises every function is safe for
+// concurrent use; run under -race with one shared item and Table.
+func TestAttackConcurrentUse(t *testing.T) {
+	item := map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "k"},
+		"gk": &types.AttributeValueMemberN{Value: "12.5"},
+		"ns": &types.AttributeValueMemberNS{Value: []string{"3", "1", "2"}},
+		"m":  &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"x": &types.AttributeValueMemberBOOL{Value: true}}},
+	}
+	tbl := capacity.Table{PartitionKey: "pk", Indexes: []capacity.Index{{Name: "g", PartitionKey: "gk", Projection: types.ProjectionTypeInclude, NonKeyAttributes: []string{"ns"}}}}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 200 {
+				_, _ = capacity.ItemSize(item)
+				_ = capacity.Validate(item)
+				_, _ = capacity.Pages([]map[string]types.AttributeValue{item, item}, "gk", capacity.Strong)
+				_, _ = tbl.Write(item, item)
+			}
+		}()
+	}
+	wg.Wait()
+	n, err := capacity.ItemSize(item)
+	require.NoError(t, err)
+	assert.Equal(t, (2+1)+(2+3)+(2+6)+(1+3+1+1+1), n)
 }
