@@ -85,12 +85,17 @@ func (tb *treeBuilder) value(depth int) (v types.AttributeValue, size int, ok bo
 	case 5:
 		k := int(tb.next() % 4)
 		set := make([]string, k)
-		size := 0
+		size, empties := 0, 0
 		for i := range set {
 			set[i] = tb.str()
 			size += len(set[i])
+			if set[i] == "" {
+				empties++
+			}
 		}
-		return &types.AttributeValueMemberSS{Value: set}, size, k > 0
+		// A repeated "" is a duplicate ItemSize reports (other duplicates
+		// are Validate's).
+		return &types.AttributeValueMemberSS{Value: set}, size, k > 0 && empties < 2
 	case 6, 7:
 		k := int(tb.next() % 4)
 		list := make([]types.AttributeValue, k)
