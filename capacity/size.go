@@ -208,6 +208,8 @@ func (z sizer) value(v types.AttributeValue, depth, budget int) (int, error) {
 		if len(v.Value) == 0 {
 			return 0, fmt.Errorf("%w: empty string set", ErrInvalidValue)
 		}
+		// A set may hold one empty string or binary, and its values must be
+		// unique (Developer Guide, "Supported data types": Sets).
 		n, empty := 0, false
 		for _, s := range v.Value {
 			if len(s) == 0 {
