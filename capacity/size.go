@@ -90,6 +90,19 @@ type sizer struct {
 }
 
 func (z sizer) item(item map[string]types.AttributeValue) (int, error) {
+	if !z.sorted { // the common path, without the closure of each
+		n := 0
+		for name, v := range item {
+			k, err := z.value(v, 1, remaining(MaxItemBytes, addSat(n, len(name))))
+			if err != nil {
+				return 0, err // the sorted pass reports it
+			}
+			if n = addSat(n, addSat(len(name), k)); n > MaxItemBytes {
+				return n, ErrItemTooLarge // the sorted pass reports it
+			}
+		}
+		return n, nil
+	}
 	n := 0
 	var err error
 	z.each(item, func(name string, v types.AttributeValue) bool {
@@ -288,6 +301,19 @@ func (z sizer) value(v types.AttributeValue, depth, budget int) (int, error) {
 			return 0, fmt.Errorf("%w: nested deeper than %d levels", ErrInvalidValue, maxDepth)
 		}
 		n := docOverhead
+		if !z.sorted { // the common path, without the closure of each
+			for key, e := range v.Value {
+				if n > budget {
+					break
+				}
+				k, err := z.value(e, depth+1, remaining(budget, addSat(n, addSat(len(key), elementOverhead))))
+				if err != nil {
+					return 0, err // the sorted pass reports it
+				}
+				n = addSat(n, addSat(addSat(len(key), elementOverhead), k))
+			}
+			return n, nil
+		}
 		var err error
 		z.each(v.Value, func(key string, e types.AttributeValue) bool {
 			if n > budget {
