@@ -99,3 +99,35 @@ func TestRealisticItemSize(t *testing.T) {
 		t.Fatalf("ItemSize(realistic) = %d, want 535", got)
 	}
 }
+
+// BenchmarkQuery: the units of a Query reading 100 realistic items (ItemSize
+// and PageSize of each, page arithmetic). No peer: the usual shortcut
+// (summing sizes) is what Query replaces, and it cuts pages in the wrong place.
+func BenchmarkQuery(b *testing.B) {
+	items := make([]map[string]types.AttributeValue, 100)
+	for i := range items {
+		items[i] = realisticItem()
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		u, err := capacity.Query(items, "sk", capacity.Eventual)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkFloat = u
+	}
+}
+
+// BenchmarkValidate: ItemSize's checks plus the duplicate check of the
+// realistic item's sets.
+func BenchmarkValidate(b *testing.B) {
+	it := realisticItem()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := capacity.Validate(it); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var sinkFloat float64

@@ -2,9 +2,10 @@ package capacity
 
 import "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-// Usage is capacity DynamoDB reported as consumed, summed over one or more
-// ConsumedCapacity values (BatchGetItem and TransactWriteItems report one per
-// table). Compare Total with this package's estimate for the same request.
+// Usage is capacity consumed by a request, in the shape of DynamoDB's
+// ConsumedCapacity: what DynamoDB reported (Consumed), or what this package
+// predicts (Table.Write). Compare the two with Match. The zero value is no
+// consumption.
 type Usage struct {
 	Total float64 // CapacityUnits: table and indexes
 	Read  float64 // ReadCapacityUnits, where DynamoDB split them out
@@ -15,8 +16,9 @@ type Usage struct {
 	Indexes map[string]float64
 }
 
-// Consumed sums what DynamoDB reported in ConsumedCapacity. Nil fields count
-// as zero.
+// Consumed sums what DynamoDB reported in ConsumedCapacity, over one or more
+// values (BatchGetItem and TransactWriteItems report one per table). Nil
+// fields count as zero.
 func Consumed(cc ...types.ConsumedCapacity) Usage {
 	var u Usage
 	for _, c := range cc {
@@ -43,4 +45,34 @@ func f64(p *float64) float64 {
 		return 0
 	}
 	return *p
+}
+
+// Match reports whether what DynamoDB reported agrees with what was
+// predicted. The totals must be equal. When DynamoDB broke the units down
+// (ReturnConsumedCapacity INDEXES: reported.Table or reported.Indexes set),
+// the table's units and each index's units must be equal too, an index
+// absent on one side counting as 0. So a prediction with index writes does
+// not match a report whose total left them out, and a table-only total is
+// not mistaken for agreement on a table with indexes.
+func Match(reported, predicted Usage) bool {
+	if reported.Total != predicted.Total {
+		return false
+	}
+	if reported.Table == 0 && reported.Indexes == nil {
+		return true // TOTAL: no breakdown to compare
+	}
+	if reported.Table != predicted.Table {
+		return false
+	}
+	for name, u := range reported.Indexes {
+		if predicted.Indexes[name] != u {
+			return false
+		}
+	}
+	for name, u := range predicted.Indexes {
+		if reported.Indexes[name] != u {
+			return false
+		}
+	}
+	return true
 }

@@ -1,8 +1,12 @@
 package capacity_test
 
 import (
+	"errors"
 	"fmt"
+	"maps"
+	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/awskit/awskit/capacity"
@@ -26,7 +30,7 @@ func Example() {
 	fmt.Println("strong read:", capacity.ReadUnits(size, capacity.Strong))
 	fmt.Println("eventual read:", capacity.ReadUnits(size, capacity.Eventual))
 	fmt.Println("write:", capacity.WriteUnits(size))
-	fmt.Println("transactional write:", capacity.TransactWriteUnits(size))
+	fmt.Println("transactional write:", capacity.TransactWriteItems([]int{size}))
 	// Output:
 	// bytes: 48
 	// strong read: 1
@@ -79,16 +83,27 @@ func ExampleReadCapacity() {
 }
 
 func ExampleQuery() {
-	// Ten 1.5 KB items: 15,360 bytes rounded up once to 16 KB, not ten times.
-	sizes := []int{1536, 1536, 1536, 1536, 1536, 1536, 1536, 1536, 1536, 1536}
-	fmt.Println("query:", capacity.Query(sizes, capacity.Strong))
+	// Ten items of 1,536 bytes each: 15,360 bytes rounded up once to 16 KB,
+	// not ten times as BatchGetItem does.
+	var items []map[string]types.AttributeValue
+	var sizes []int
+	for i := range 10 {
+		it := map[string]types.AttributeValue{
+			"pk":   &types.AttributeValueMemberS{Value: "user#1"},
+			"sk":   &types.AttributeValueMemberS{Value: fmt.Sprintf("event#%02d", i)},
+			"data": &types.AttributeValueMemberS{Value: strings.Repeat("x", 1536-2-6-2-8-4)},
+		}
+		size, _ := capacity.ItemSize(it)
+		items, sizes = append(items, it), append(sizes, size)
+	}
+	units, err := capacity.Query(items, "sk", capacity.Strong)
+	fmt.Println("item bytes:", sizes[0])
+	fmt.Println("query:", units, err)
 	fmt.Println("batch get:", capacity.BatchGetItem(sizes, capacity.Strong))
-	// A 1 MB scan page, eventually consistent.
-	fmt.Println("scan page:", capacity.Query([]int{1 << 20}, capacity.Eventual))
 	// Output:
-	// query: 4
+	// item bytes: 1536
+	// query: 4 <nil>
 	// batch get: 10
-	// scan page: 128
 }
 
 func ExamplePlanTable() {
@@ -122,4 +137,100 @@ func ExampleConsumed() {
 	u := capacity.Consumed(types.ConsumedCapacity{CapacityUnits: &units})
 	fmt.Println(u.Total)
 	// Output: 3
+}
+
+func ExamplePages() {
+	// A Scan of 25 items: 23 of 43,415 bytes, one of 43,395 and one of 5.
+	// Their ItemSize adds up to 1,041,940 bytes before the last item, under
+	// 1 MB, but DynamoDB stores each item larger (PageSize) and ends the first
+	// page after 24 items.
+	var items []map[string]types.AttributeValue
+	for i := range 25 {
+		it := map[string]types.AttributeValue{"a": &types.AttributeValueMemberS{Value: fmt.Sprintf("%02d", i)}}
+		switch i {
+		case 23:
+			it["b"] = &types.AttributeValueMemberS{Value: strings.Repeat("b", 43367)}
+			it["c"] = &types.AttributeValueMemberN{Value: "12.3456"}
+			it["d"] = &types.AttributeValueMemberB{Value: []byte{1, 2}}
+			it["e"] = &types.AttributeValueMemberSS{Value: []string{"a", "bc"}}
+			it["f"] = &types.AttributeValueMemberNS{Value: []string{"1.23", "12.3"}}
+			it["g"] = &types.AttributeValueMemberBS{Value: [][]byte{{1, 2}, {2}, {1}}}
+		case 24:
+			it["b"] = &types.AttributeValueMemberS{Value: "b"}
+		default:
+			it["b"] = &types.AttributeValueMemberS{Value: strings.Repeat("b", 43411)}
+		}
+		items = append(items, it)
+	}
+	pages, err := capacity.Pages(items, "", capacity.Eventual)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range pages {
+		fmt.Printf("%d items, %d bytes: %g units, LastEvaluatedKey %v\n", p.Items, p.Bytes, p.Units, p.More)
+	}
+	// Output:
+	// 24 items, 1041940 bytes: 127.5 units, LastEvaluatedKey true
+	// 1 items, 5 bytes: 0.5 units, LastEvaluatedKey false
+}
+
+func ExampleTable_Write() {
+	orders := capacity.Table{
+		PartitionKey: "pk", SortKey: "sk",
+		Indexes: []capacity.Index{
+			{Name: "byStatus", PartitionKey: "status", Projection: types.ProjectionTypeKeysOnly},
+			{Name: "all", PartitionKey: "customer", Projection: types.ProjectionTypeAll},
+		},
+	}
+	before := map[string]types.AttributeValue{
+		"pk":       &types.AttributeValueMemberS{Value: "ORDER#1"},
+		"sk":       &types.AttributeValueMemberS{Value: "v0"},
+		"status":   &types.AttributeValueMemberS{Value: "open"},
+		"customer": &types.AttributeValueMemberS{Value: "c42"},
+		"notes":    &types.AttributeValueMemberS{Value: strings.Repeat("n", 1500)},
+	}
+	after := maps.Clone(before)
+	after["status"] = &types.AttributeValueMemberS{Value: "shipped"}
+
+	u, err := orders.Write(before, after) // an UpdateItem of status
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("table:", u.Table)
+	fmt.Println("byStatus:", u.Indexes["byStatus"], "(the key changed: a delete and a put)")
+	fmt.Println("all:", u.Indexes["all"], "(a projected attribute changed)")
+	fmt.Println("total:", u.Total)
+	// Output:
+	// table: 2
+	// byStatus: 2 (the key changed: a delete and a put)
+	// all: 2 (a projected attribute changed)
+	// total: 6
+}
+
+func ExampleMatch() {
+	// What DynamoDB reported for a write with ReturnConsumedCapacity INDEXES,
+	// and what was predicted for it.
+	reported := capacity.Consumed(types.ConsumedCapacity{
+		CapacityUnits:          aws.Float64(3),
+		Table:                  &types.Capacity{CapacityUnits: aws.Float64(2)},
+		GlobalSecondaryIndexes: map[string]types.Capacity{"byStatus": {CapacityUnits: aws.Float64(1)}},
+	})
+	fmt.Println(capacity.Match(reported, capacity.Usage{Total: 3, Table: 2, Indexes: map[string]float64{"byStatus": 1}}))
+	fmt.Println(capacity.Match(reported, capacity.Usage{Total: 3, Table: 3}))
+	// Output:
+	// true
+	// false
+}
+
+func ExampleValidate() {
+	err := capacity.Validate(map[string]types.AttributeValue{
+		"scores": &types.AttributeValueMemberNS{Value: []string{"1", "2", "1.0"}},
+	})
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, capacity.ErrInvalidValue))
+	// Output:
+	// attribute "scores": capacity: invalid attribute value: duplicate number set elements [0] and [2]
+	// true
 }

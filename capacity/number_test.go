@@ -20,15 +20,28 @@ var numberCases = []struct {
 	{"-1", 3}, {"-123", 4},
 	{"0.5", 2}, {"0.05", 2}, {"0.005", 2}, {"1.5", 3}, {"0.011", 3}, {"10.01", 3}, {"3.14159", 5},
 	{"1e2", 2}, {"1.5e1", 2}, {"15E-1", 3}, {"1E+2", 2},
+	{".120", 2}, {"-.120", 3}, // a point before three digits: 0.12 is one pair, 120 would be two
+	{"0.12345678901234567890123456789012345678", 20}, {"-000.00" + strings.Repeat("9", 38), 21}, // 38 significant digits after zeros
 	{"00012300", 3}, {"-0.0001", 3},
 	{strings.Repeat("9", 38), 20},
 	{"-" + strings.Repeat("9", 38), 21},
 	{strings.Repeat("9", 38) + "0", 21},
-	{"-" + strings.Repeat("9", 38) + "0", 21}, // 22 by the rule, capped at MaxNumberBytes
+	{"-" + strings.Repeat("9", 38) + "0", 21}, // 22 by the rule, capped at 21
 	{"1" + strings.Repeat("0", 100), 2},
 	{"1E-130", 2},
 	{"9.9999999999999999999999999999999999999E+125", 20},
 	{"-1E-130", 3},
+	// Recorded against live DynamoDB in dynalite 4.0.0's test/putItem.js
+	// (the "item is too big with ... number attribute" cases; see
+	// testdata/README.md).
+	{strings.Repeat("1", 38) + strings.Repeat("0", 88), 20},
+	{"1" + strings.Repeat("0", 125), 2},
+	{"11" + strings.Repeat("0", 124), 2},
+	{"11111" + strings.Repeat("0", 121), 4},
+	{"111111" + strings.Repeat("0", 120), 4},
+	{"1111111" + strings.Repeat("0", 119), 5},
+	// Recorded in dynalite 4.0.0's test/scan.js page cases.
+	{"12.3456", 4}, {"1.23", 3}, {"12.3", 3},
 }
 
 func TestNumberSize(t *testing.T) {
@@ -138,7 +151,7 @@ func FuzzNumberSize(f *testing.F) {
 			}
 			return
 		}
-		if got < 1 || got > capacity.MaxNumberBytes {
+		if got < 1 || got > 21 {
 			t.Fatalf("NumberSize(%q) = %d, out of [1, 21]", s, got)
 		}
 		if len(s) < 200 {

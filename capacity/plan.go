@@ -7,15 +7,19 @@ import (
 
 // Partition throughput and size, from the DynamoDB Developer Guide
 // ("Partitions and data distribution"): one partition serves up to 3,000 read
-// units and 1,000 write units per second and holds up to 10 GB.
+// units and 1,000 write units per second and holds up to 10 GB. A month is
+// the 730 hours of AWS pricing pages.
 const (
-	PartitionReadUnits  = 3000
-	PartitionWriteUnits = 1000
-	PartitionBytes      = 10 * 1024 * 1024 * 1024
-
-	// HoursPerMonth is the month of AWS pricing pages: 730 hours.
-	HoursPerMonth = 730
+	partitionReadUnits  = 3000
+	partitionWriteUnits = 1000
+	partitionBytes      = 10 * 1024 * 1024 * 1024
+	hoursPerMonth       = 730
 )
+
+// maxUnits bounds the units per second PlanTable plans: 2^53, the largest
+// range in which float64 holds every integer, so that RCU and WCU are exact.
+// No table can be provisioned anywhere near it.
+const maxUnits = 1 << 53
 
 // Workload describes the traffic of a table and its global secondary indexes.
 // Sizes are bytes as ItemSize counts them; rates are per second; fractions are
@@ -48,8 +52,8 @@ type GlobalIndex struct {
 	StoredBytes       int64   // index size, for the partition estimate
 }
 
-// Prices are the caller's prices in any one currency; zero prices give zero
-// costs. No price is built in: they differ by region and change over time.
+// Prices are the caller's prices in any one currency: finite and >= 0
+// (PlanTable rejects others); zero prices give zero costs. No price is built in: they differ by region and change over time.
 type Prices struct {
 	ReadRequestPerMillion  float64 // on demand, per million read request units
 	WriteRequestPerMillion float64 // on demand, per million write request units
@@ -67,7 +71,7 @@ type Throughput struct {
 	// Partitions is the estimate max(ceil(RCU/3000 + WCU/1000), ceil(bytes/10 GB)), at least 1.
 	Partitions int64
 
-	// On demand: request units per month (HoursPerMonth hours at the given rates).
+	// On demand: request units per month (730 hours at the given rates).
 	ReadRequestUnitsPerMonth, WriteRequestUnitsPerMonth float64
 
 	OnDemandCost    float64 // per month at Prices
@@ -87,19 +91,33 @@ type Plan struct {
 // PlanTable computes the provisioned capacity, the partition estimate and the
 // on-demand request units of a workload, and their monthly costs at prices.
 // Invalid input (negative sizes or rates, fractions outside [0, 1], read
-// fractions summing over 1, a key change fraction over the write fraction)
-// gives an error matching ErrInvalidInput.
+// fractions summing over 1, a key change fraction over the write fraction,
+// rates so high that the table or an index would need 2^53 units per
+// second or more, a negative, NaN or infinite price, or prices so high that
+// a cost overflows float64) gives an error matching ErrInvalidInput; an item
+// size over MaxItemBytes gives ErrItemTooLarge.
 func PlanTable(w Workload, prices Prices) (Plan, error) {
 	if err := w.validate(); err != nil {
 		return Plan{}, err
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"ReadRequestPerMillion", prices.ReadRequestPerMillion}, {"WriteRequestPerMillion", prices.WriteRequestPerMillion}, {"ReadUnitHour", prices.ReadUnitHour}, {"WriteUnitHour", prices.WriteUnitHour}} {
+		if err := checkRate("price "+c.name, c.v); err != nil {
+			return Plan{}, err
+		}
 	}
 	eventual := 1 - w.StrongFraction - w.TransactionalFraction
 	read := w.ReadsPerSecond * (eventual*ReadUnits(w.ItemBytes, Eventual) +
 		w.StrongFraction*ReadUnits(w.ItemBytes, Strong) +
 		w.TransactionalFraction*ReadUnits(w.ItemBytes, Transactional))
 	write := w.WritesPerSecond * ((1-w.TransactionalWriteFraction)*WriteUnits(w.ItemBytes) +
-		w.TransactionalWriteFraction*TransactWriteUnits(w.ItemBytes))
+		w.TransactionalWriteFraction*2*WriteUnits(w.ItemBytes))
 
+	if err := checkUnits("table", read, write); err != nil {
+		return Plan{}, err
+	}
 	var p Plan
 	p.Table = throughput("", read, write, w.StoredBytes, prices)
 	p.OnDemandCost, p.ProvisionedCost = p.Table.OnDemandCost, p.Table.ProvisionedCost
@@ -108,10 +126,16 @@ func PlanTable(w Workload, prices Prices) (Plan, error) {
 		plain := ix.WriteFraction - ix.KeyChangeFraction
 		ixWrite := w.WritesPerSecond * (plain*put + ix.KeyChangeFraction*2*put)
 		ixRead := ix.ReadsPerSecond * ReadUnits(ix.ItemBytes, Eventual)
+		if err := checkUnits("index "+ix.Name, ixRead, ixWrite); err != nil {
+			return Plan{}, err
+		}
 		t := throughput(ix.Name, ixRead, ixWrite, ix.StoredBytes, prices)
 		p.Indexes = append(p.Indexes, t)
 		p.OnDemandCost += t.OnDemandCost
 		p.ProvisionedCost += t.ProvisionedCost
+	}
+	if math.IsInf(p.OnDemandCost, 0) || math.IsInf(p.ProvisionedCost, 0) {
+		return Plan{}, fmt.Errorf("%w: monthly cost out of float64 range", ErrInvalidInput)
 	}
 	return p, nil
 }
@@ -120,14 +144,17 @@ func throughput(name string, read, write float64, stored int64, prices Prices) T
 	t := Throughput{Name: name, ReadUnits: read, WriteUnits: write}
 	t.RCU = max(1, int64(math.Ceil(read)))
 	t.WCU = max(1, int64(math.Ceil(write)))
-	byThroughput := int64(math.Ceil(float64(t.RCU)/PartitionReadUnits + float64(t.WCU)/PartitionWriteUnits))
-	bySize := (stored + PartitionBytes - 1) / PartitionBytes
+	byThroughput := int64(math.Ceil(float64(t.RCU)/partitionReadUnits + float64(t.WCU)/partitionWriteUnits))
+	bySize := stored / partitionBytes // without stored+partitionBytes-1, which wraps near MaxInt64
+	if stored%partitionBytes != 0 {
+		bySize++
+	}
 	t.Partitions = max(1, byThroughput, bySize)
-	const secondsPerMonth = HoursPerMonth * 3600
+	const secondsPerMonth = hoursPerMonth * 3600
 	t.ReadRequestUnitsPerMonth = read * secondsPerMonth
 	t.WriteRequestUnitsPerMonth = write * secondsPerMonth
 	t.OnDemandCost = t.ReadRequestUnitsPerMonth/1e6*prices.ReadRequestPerMillion + t.WriteRequestUnitsPerMonth/1e6*prices.WriteRequestPerMillion
-	t.ProvisionedCost = HoursPerMonth * (float64(t.RCU)*prices.ReadUnitHour + float64(t.WCU)*prices.WriteUnitHour)
+	t.ProvisionedCost = hoursPerMonth * (float64(t.RCU)*prices.ReadUnitHour + float64(t.WCU)*prices.WriteUnitHour)
 	return t
 }
 
@@ -174,6 +201,13 @@ func (w Workload) validate() error {
 		if ix.KeyChangeFraction > ix.WriteFraction {
 			return fmt.Errorf("%w: index %q: KeyChangeFraction %g over WriteFraction %g", ErrInvalidInput, ix.Name, ix.KeyChangeFraction, ix.WriteFraction)
 		}
+	}
+	return nil
+}
+
+func checkUnits(what string, read, write float64) error {
+	if !(read < maxUnits && write < maxUnits) {
+		return fmt.Errorf("%w: %s needs %g read and %g write units per second, over 2^53", ErrInvalidInput, what, read, write)
 	}
 	return nil
 }

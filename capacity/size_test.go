@@ -104,9 +104,21 @@ func nest(depth int) types.AttributeValue {
 }
 
 func TestItemSizeDepth(t *testing.T) {
-	_, err := capacity.ItemSize(item{"a": nest(capacity.MaxDepth)})
+	_, err := capacity.ItemSize(item{"a": nest(32)})
 	require.NoError(t, err)
-	_, err = capacity.ItemSize(item{"a": nest(capacity.MaxDepth + 1)})
+	_, err = capacity.ItemSize(item{"a": nest(33)})
+	require.ErrorIs(t, err, capacity.ErrInvalidValue)
+
+	nestMap := func(depth int) types.AttributeValue {
+		v := types.AttributeValue(&types.AttributeValueMemberBOOL{Value: true})
+		for range depth {
+			v = m(item{"k": v})
+		}
+		return v
+	}
+	_, err = capacity.ItemSize(item{"a": nestMap(32)})
+	require.NoError(t, err)
+	_, err = capacity.ItemSize(item{"a": nestMap(33)})
 	require.ErrorIs(t, err, capacity.ErrInvalidValue)
 
 	// A map that contains itself is cut off by the depth limit, not the stack.

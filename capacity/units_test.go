@@ -37,7 +37,7 @@ func TestReadWriteUnits(t *testing.T) {
 	}{{0, 1}, {-1, 1}, {1, 1}, {1024, 1}, {1025, 2}, {1536, 2}, {2048, 2}, {409600, 400}}
 	for _, tc := range writes {
 		assert.Equal(t, tc.want, capacity.WriteUnits(tc.bytes), "WriteUnits(%d)", tc.bytes)
-		assert.Equal(t, 2*tc.want, capacity.TransactWriteUnits(tc.bytes), "TransactWriteUnits(%d)", tc.bytes)
+		assert.Equal(t, 2*tc.want, capacity.TransactWriteItems([]int{tc.bytes}), "TransactWriteItems(%d)", tc.bytes)
 	}
 }
 
@@ -47,7 +47,10 @@ func TestWorkedAnswers(t *testing.T) {
 	assert.Equal(t, 40.0, capacity.ReadCapacity(3*kb, 80, capacity.Eventual), "3 KB item, 80 eventual reads/s")
 	assert.Equal(t, 20.0, capacity.WriteCapacity(1536, 10), "1.5 KB item, 10 writes/s")
 	assert.Equal(t, 3.0, capacity.BatchGetItem([]int{1536, 6656}, capacity.Strong), "batch get of 1.5 KB and 6.5 KB")
-	assert.Equal(t, 128.0, capacity.Query([]int{1024 * kb}, capacity.Eventual), "1 MB scan page, eventual")
+	assert.Equal(t, 128.0, capacity.QueryBytes([]int{1024*kb - 1}, capacity.Eventual), "a scan page just under 1 MB, eventual")
+	// A page that reaches 1 MB returns a LastEvaluatedKey: the request that
+	// follows reads nothing and costs the minimum.
+	assert.Equal(t, 128.5, capacity.QueryBytes([]int{1024 * kb}, capacity.Eventual), "1 MB scan page, eventual, then an empty page")
 }
 
 func TestRates(t *testing.T) {
@@ -70,13 +73,13 @@ func TestQuery(t *testing.T) {
 		{"one byte over 4 KB", []int{2048, 2049}, capacity.Strong, 2},
 		{"ten 1.5 KB items", repeat(1536, 10), capacity.Strong, 4}, // 15,360 bytes
 		{"ten 1.5 KB items eventual", repeat(1536, 10), capacity.Eventual, 2},
-		{"exactly one page", []int{1024 * kb}, capacity.Strong, 256},
+		{"exactly one page, then an empty request", []int{1024 * kb}, capacity.Strong, 256 + 1},
 		{"two pages, each rounded", []int{1024*kb - 1, 2, 1}, capacity.Strong, 257 + 1},                       // 1 MB + 1 byte, then 1 byte
 		{"page ends after the item crossing 1 MB", []int{1024*kb - 10, 4097, 4097}, capacity.Strong, 257 + 2}, // 1 MB + 4,087 bytes, then 4,097
 		{"scan of 3 MB in 100 KB items", repeat(100*kb, 30), capacity.Eventual, 0.5 * (275 + 275 + 200)},
 	}
 	for _, tc := range tests {
-		assert.Equal(t, tc.want, capacity.Query(tc.sizes, tc.c), "Query(%s)", tc.name)
+		assert.Equal(t, tc.want, capacity.QueryBytes(tc.sizes, tc.c), "Query(%s)", tc.name)
 	}
 }
 
@@ -91,9 +94,9 @@ func repeat(v, k int) []int {
 func TestWriteOperations(t *testing.T) {
 	assert.Equal(t, 1.0, capacity.PutItem(0, 500), "new item")
 	assert.Equal(t, 3.0, capacity.PutItem(2500, 500), "replacing a larger item")
-	assert.Equal(t, 2.0, capacity.UpdateItem(1000, 1025), "grows over 1 KB")
-	assert.Equal(t, 1.0, capacity.DeleteItem(0), "missing item")
-	assert.Equal(t, 5.0, capacity.DeleteItem(4097))
+	assert.Equal(t, 2.0, capacity.PutItem(1000, 1025), "update that grows over 1 KB")
+	assert.Equal(t, 1.0, capacity.WriteUnits(0), "delete of a missing item")
+	assert.Equal(t, 5.0, capacity.WriteUnits(4097), "delete")
 	assert.Equal(t, 1.0+2+1, capacity.BatchWriteItem([]int{100, 1025, 1024}))
 	assert.Equal(t, 2.0*(1+2+1), capacity.TransactWriteItems([]int{100, 1025, 1024}))
 	assert.Equal(t, 2.0+4, capacity.TransactGetItems([]int{4096, 4097}))
@@ -208,4 +211,30 @@ func TestPlanTableInvalid(t *testing.T) {
 	}
 	_, err := capacity.PlanTable(capacity.Workload{ItemBytes: capacity.MaxItemBytes + 1}, capacity.Prices{})
 	assert.ErrorIs(t, err, capacity.ErrItemTooLarge)
+}
+
+// Items larger than one unit, so that every fraction multiplies a unit count
+// other than 1, and a stored size that is an exact multiple of 10 GB.
+func TestPlanTableLargeItems(t *testing.T) {
+	p, err := capacity.PlanTable(capacity.Workload{
+		ItemBytes:      10 * kb, // reads: 1.5 eventual, 3 strong, 6 transactional; writes: 10
+		ReadsPerSecond: 10, StrongFraction: 0.3, TransactionalFraction: 0.2,
+		WritesPerSecond: 10, TransactionalWriteFraction: 0.5,
+		StoredBytes: 20 << 30,
+		Indexes: []capacity.GlobalIndex{{
+			Name: "i", ItemBytes: 3 * kb, ReadsPerSecond: 4, // 0.5 unit each (eventual, one 4 KB block)
+			WriteFraction: 0.5, KeyChangeFraction: 0.2, // 10 * (0.3*3 + 0.2*2*3) = 21
+			StoredBytes: 30 << 30,
+		}},
+	}, capacity.Prices{})
+	require.NoError(t, err)
+	assert.InDelta(t, 10*(0.5*1.5+0.3*3+0.2*6), p.Table.ReadUnits, 1e-9)
+	assert.InDelta(t, 10*(0.5*10+0.5*2*10), p.Table.WriteUnits, 1e-9)
+	assert.Equal(t, int64(2), p.Table.Partitions, "20 GB: exactly 2 partitions of 10 GB")
+	assert.InDelta(t, 4*0.5, p.Indexes[0].ReadUnits, 1e-9)
+	assert.InDelta(t, 21.0, p.Indexes[0].WriteUnits, 1e-9)
+	assert.Equal(t, int64(3), p.Indexes[0].Partitions)
+
+	_, err = capacity.PlanTable(capacity.Workload{StrongFraction: 0.7, TransactionalFraction: 0.5}, capacity.Prices{})
+	assert.ErrorContains(t, err, "StrongFraction + TransactionalFraction = 1.2, over 1")
 }

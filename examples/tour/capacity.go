@@ -27,7 +27,7 @@ func tourCapacity(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "order item: %d bytes; strong read %.1f RCU, eventual %.1f, write %.0f WCU, transactional write %.0f\n",
 		size, capacity.ReadUnits(size, capacity.Strong), capacity.ReadUnits(size, capacity.Eventual),
-		capacity.WriteUnits(size), capacity.TransactWriteUnits(size))
+		capacity.WriteUnits(size), capacity.TransactWriteItems([]int{size}))
 	for _, n := range []string{"7", "100", "123", "-123", "3.14159"} {
 		k, err := capacity.NumberSize(n)
 		if err != nil {
@@ -35,9 +35,18 @@ func tourCapacity(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "number %-8s stores in %d bytes\n", n, k)
 	}
-	ten := []int{1536, 1536, 1536, 1536, 1536, 1536, 1536, 1536, 1536, 1536}
-	fmt.Fprintf(w, "ten 1.5 KB items: Query %.0f RCU (rounded once), BatchGetItem %.0f RCU (rounded per item)\n",
-		capacity.Query(ten, capacity.Strong), capacity.BatchGetItem(ten, capacity.Strong))
+	// A customer's orders read by one Query: sizes added and rounded once.
+	orders := make([]map[string]types.AttributeValue, 100)
+	sizes := make([]int, len(orders))
+	for i := range orders {
+		orders[i], sizes[i] = order, size
+	}
+	q, err := capacity.Query(orders, "sk", capacity.Strong)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "100 order items: Query %.0f RCU (rounded once), BatchGetItem %.0f RCU (rounded per item)\n",
+		q, capacity.BatchGetItem(sizes, capacity.Strong))
 	plan, err := capacity.PlanTable(capacity.Workload{ItemBytes: 3 * 1024, ReadsPerSecond: 80, StrongFraction: 0.5, WritesPerSecond: 10, StoredBytes: 25 << 30}, capacity.Prices{})
 	if err != nil {
 		return err

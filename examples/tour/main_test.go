@@ -26,7 +26,8 @@ func TestTourCapacity(t *testing.T) {
 	require.NoError(t, tourCapacity(&b))
 	// pk 2+11, sk 2+21, total 5+4, lines 5+3+1+(3+(3+1+5)+(3+1+2)) = 72 bytes.
 	assert.Contains(t, b.String(), "order item: 72 bytes")
-	assert.Contains(t, b.String(), "Query 4 RCU (rounded once), BatchGetItem 10 RCU")
+	// 100 * 72 = 7,200 bytes: 2 blocks of 4 KB; 100 blocks one by one.
+	assert.Contains(t, b.String(), "100 order items: Query 2 RCU (rounded once), BatchGetItem 100 RCU")
 	assert.Contains(t, b.String(), "60 RCU, 30 WCU, 3 partitions")
 }
 
