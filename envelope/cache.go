@@ -256,11 +256,11 @@ func (w *cacheKeyWriter) sum() [sha512.Size384]byte { return sha512.Sum384(w.b) 
 
 // encryptCacheKey partitions encryption entries by suite, key ARNs and the
 // caller's exact encryption context, given serialized.
-func (cl *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte {
+func (c *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte {
 	w := &cacheKeyWriter{}
 	w.field([]byte("encrypt"))
-	w.field(binary.BigEndian.AppendUint16(nil, uint16(cl.opts.Suite)))
-	for _, k := range cl.allowed {
+	w.field(binary.BigEndian.AppendUint16(nil, uint16(c.opts.Suite)))
+	for _, k := range c.allowed {
 		w.field([]byte(k))
 	}
 	w.field(serializedContext)
@@ -271,10 +271,10 @@ func (cl *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte
 // data keys and full encryption context, within the partition of the
 // client's key ARNs: a client sharing the Cache never gets a data key its own
 // keys did not unlock.
-func (cl *Client) decryptCacheKey(h *Header) [sha512.Size384]byte {
+func (c *Client) decryptCacheKey(h *Header) [sha512.Size384]byte {
 	w := &cacheKeyWriter{}
 	w.field([]byte("decrypt"))
-	for _, k := range cl.allowed {
+	for _, k := range c.allowed {
 		w.field([]byte(k))
 	}
 	w.field(binary.BigEndian.AppendUint16(nil, uint16(h.Suite)))

@@ -3,7 +3,6 @@ package envelope
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
 	"fmt"
 	"io"
 )
@@ -50,16 +49,6 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 		}
 	}
 	return out, nil
-}
-
-func appendSignature(msg []byte, priv *ecdsa.PrivateKey, rand io.Reader) ([]byte, error) {
-	hh := newSignatureHash()
-	hh.Write(msg)
-	footer, err := sign(priv, rand, hh.Sum(nil))
-	if err != nil {
-		return nil, err
-	}
-	return append(msg, footer...), nil
 }
 
 // Decrypt authenticates and decrypts a whole message and returns its
