@@ -64,13 +64,17 @@ type CacheStats struct {
 // key protects (the AES-GCM limits of the format are far above any sensible
 // setting). Keep them as small as the workload allows.
 //
-// Entries are partitioned: an encryption entry is used only for the same
-// suite, the same KMS key ARNs and exactly the same encryption context, so a
-// message is never encrypted under a data key generated for another context;
-// for the signed suite the signing key is cached with the data key (the
-// public key is part of the context). A decryption entry is found by the
-// message's encrypted data keys, suite and full context. Expired, used-up
-// and evicted entries have their keys wiped.
+// Entries are partitioned. First by Client: a Client uses only the entries
+// it made itself, unless Clients are given the same Options.CachePartition,
+// so a Client whose KMS access was refused never encrypts or decrypts with a
+// data key another Client obtained. Then, within a partition, an encryption
+// entry is used only for the same suite, the same KMS key ARNs and exactly
+// the same encryption context, so a message is never encrypted under a data
+// key generated for another context; for the signed suite the signing key is
+// cached with the data key (the public key is part of the context). A
+// decryption entry is found by the client's key ARNs and the message's
+// encrypted data keys, suite and full context. Expired, used-up and evicted
+// entries have their keys wiped.
 //
 // The zero value is not usable; use NewCache.
 type Cache struct {
@@ -254,11 +258,13 @@ func (w *cacheKeyWriter) field(s []byte) {
 
 func (w *cacheKeyWriter) sum() [sha512.Size384]byte { return sha512.Sum384(w.b) }
 
-// encryptCacheKey partitions encryption entries by suite, key ARNs and the
-// caller's exact encryption context, given serialized.
+// encryptCacheKey partitions encryption entries by the client's cache
+// partition, suite, key ARNs and the caller's exact encryption context,
+// given serialized.
 func (c *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte {
 	w := &cacheKeyWriter{}
 	w.field([]byte("encrypt"))
+	w.field(c.partition)
 	w.field(binary.BigEndian.AppendUint16(nil, uint16(c.opts.Suite)))
 	for _, k := range c.allowed {
 		w.field([]byte(k))
@@ -268,12 +274,13 @@ func (c *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte 
 }
 
 // decryptCacheKey identifies a data key by the message's suite, encrypted
-// data keys and full encryption context, within the partition of the
-// client's key ARNs: a client sharing the Cache never gets a data key its own
-// keys did not unlock.
+// data keys and full encryption context, within the client's cache partition
+// and key ARNs: a client never gets a data key that a client outside its
+// partition obtained.
 func (c *Client) decryptCacheKey(h *Header) [sha512.Size384]byte {
 	w := &cacheKeyWriter{}
 	w.field([]byte("decrypt"))
+	w.field(c.partition)
 	for _, k := range c.allowed {
 		w.field([]byte(k))
 	}

@@ -6,6 +6,8 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -28,17 +30,23 @@ const (
 	DefaultMaxFrameLength       = 64 << 20 // DecryptStream refuses larger frames
 )
 
+// maxFrameLen is the largest frame length a Client writes or DecryptStream
+// accepts: the format's 2^31-1, less the final frame's overhead where an int
+// has 32 bits, so that a frame and its overhead always fit in an int.
+const maxFrameLen = min(maxFrameLength, math.MaxInt-finalFrameOverhead)
+
 // Options configure a Client. The zero value means the defaults.
 type Options struct {
 	Suite                Suite     // default SuiteCommitKeyECDSAP384, as the AWS Encryption SDK
-	FrameLength          int       // plaintext bytes per frame; default 4096; 1 to 2^31-1
-	AdditionalKeyIDs     []string  // the data key is also encrypted under each of these key ARNs
+	FrameLength          int       // plaintext bytes per frame; default 4096; 1 to 2^31-1 (less 48 bytes on 32-bit platforms, where a frame must fit in an int)
+	AdditionalKeyIDs     []string  // the data key is also encrypted under each of these key ARNs; New copies the slice
 	MaxEncryptedDataKeys int       // decrypt refuses messages with more; default 10; encrypt may not exceed it either
 	Rand                 io.Reader // message IDs and signing keys; default crypto/rand.Reader (crypto/ecdsa keeps signing keys unreproducible even from a seeded reader)
 
 	// MaxFrameLength bounds the frame length DecryptStream accepts from a
-	// header, and so the memory it allocates; default 64 MiB. Decrypt is
-	// bounded by the message it is given.
+	// header, and so the memory it allocates; default 64 MiB; 1 to 2^31-1
+	// (less 48 bytes on 32-bit platforms). Decrypt is bounded by the message
+	// it is given.
 	MaxFrameLength int
 
 	// Cache, when set, reuses data keys within its limits: Encrypt takes
@@ -47,16 +55,38 @@ type Options struct {
 	// chosen, always asks KMS. Read Cache's documentation for the security
 	// trade-off. nil: every message costs a KMS call.
 	Cache *Cache
+
+	// CachePartition names the part of Cache this Client uses. Clients
+	// never share cache entries unless they have equal, non-empty
+	// partitions: the default, empty, is a name unique to this Client, so a
+	// Client never encrypts or decrypts with a data key that another
+	// Client's KMS released. Give Clients the same name only when they
+	// deliberately trust each other's KMS access (the AWS Encryption SDK's
+	// caching CMM partition ID). Within a partition, entries are still
+	// separated by suite, key ARNs and encryption context.
+	CachePartition string
+
+	// UnsignedOnly refuses messages of a signed suite: Decrypt,
+	// DecryptWithHeader and DecryptStream return ErrSignedMessage right
+	// after reading the header, before any KMS call and before any
+	// plaintext. Set it when streaming, so that no plaintext is ever
+	// released before its message is fully authenticated: an unsigned
+	// message's frames are each authenticated as they are released, whereas a
+	// signed message is authenticated by the signature at its end (the AWS
+	// Encryption SDK's decrypt-unsigned streaming mode). It does not change
+	// what Encrypt writes (set Suite for that).
+	UnsignedOnly bool
 }
 
 // Client encrypts and decrypts messages in the AWS Encryption SDK message
 // format (v2, key commitment) under KMS keys. It is safe for concurrent use;
 // it holds no key material between calls.
 type Client struct {
-	kms     KMS
-	keyID   string
-	allowed []string // key ARNs whose encrypted data keys Decrypt tries
-	opts    Options
+	kms       KMS
+	keyID     string
+	allowed   []string // key ARNs whose encrypted data keys Decrypt tries
+	opts      Options
+	partition []byte // the cache partition: Options.CachePartition or a random name
 }
 
 // New returns a Client that generates data keys under keyID and decrypts
@@ -71,6 +101,9 @@ func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 	for _, fn := range optFns {
 		fn(&o)
 	}
+	// The Client owns its options: a caller changing its slice after New
+	// changes nothing here.
+	o.AdditionalKeyIDs = slices.Clone(o.AdditionalKeyIDs)
 	if client == nil {
 		return nil, fmt.Errorf("%w: nil KMS client", ErrInvalidInput)
 	}
@@ -83,8 +116,8 @@ func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 	if o.FrameLength == 0 {
 		o.FrameLength = DefaultFrameLength
 	}
-	if o.FrameLength < 1 || o.FrameLength > maxFrameLength {
-		return nil, fmt.Errorf("%w: frame length %d, allowed 1 to %d", ErrInvalidInput, o.FrameLength, maxFrameLength)
+	if o.FrameLength < 1 || o.FrameLength > maxFrameLen {
+		return nil, fmt.Errorf("%w: frame length %d, allowed 1 to %d", ErrInvalidInput, o.FrameLength, maxFrameLen)
 	}
 	if o.MaxEncryptedDataKeys == 0 {
 		o.MaxEncryptedDataKeys = DefaultMaxEncryptedDataKeys
@@ -98,10 +131,21 @@ func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 	if o.MaxFrameLength == 0 {
 		o.MaxFrameLength = DefaultMaxFrameLength
 	}
+	if o.MaxFrameLength < 1 || o.MaxFrameLength > maxFrameLen {
+		return nil, fmt.Errorf("%w: MaxFrameLength %d, allowed 1 to %d", ErrInvalidInput, o.MaxFrameLength, maxFrameLen)
+	}
 	if o.Rand == nil {
 		o.Rand = rand.Reader
 	}
 	c := &Client{kms: client, keyID: keyID, opts: o}
+	if o.CachePartition != "" {
+		c.partition = append([]byte("named:"), o.CachePartition...)
+	} else {
+		// A name no other Client has: 128 bits from crypto/rand (never from
+		// Options.Rand, which a test may seed identically for two Clients).
+		c.partition = append([]byte("client:"), make([]byte, 16)...)
+		rand.Read(c.partition[len("client:"):]) // never fails (crypto/rand, Go 1.24)
+	}
 	for _, id := range append([]string{keyID}, o.AdditionalKeyIDs...) {
 		if _, err := arn.ParseKey(id); err != nil {
 			return nil, fmt.Errorf("%w: key %q: %w", ErrInvalidInput, id, err)
@@ -150,10 +194,10 @@ func requireContext(have, want map[string]string) error {
 	for k, v := range want {
 		got, ok := have[k]
 		if !ok {
-			return fmt.Errorf("%w: key %q is missing from the message", ErrContextMismatch, k)
+			return decryptFailure(fmt.Errorf("%w: key %q is missing from the message", ErrContextMismatch, k))
 		}
 		if subtle.ConstantTimeCompare([]byte(got), []byte(v)) != 1 {
-			return fmt.Errorf("%w: key %q has another value in the message", ErrContextMismatch, k)
+			return decryptFailure(fmt.Errorf("%w: key %q has another value in the message", ErrContextMismatch, k))
 		}
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/awskit/awskit/arn"
 )
@@ -88,6 +89,16 @@ func (c *Client) newMaterials(ctx context.Context, callerEC map[string]string) (
 	return m, nil
 }
 
+// refusedCiphertext reports whether KMS refused a Decrypt because of the
+// ciphertext or encryption context it was given, that is because of the
+// message: InvalidCiphertextException (a changed blob or context) or
+// IncorrectKeyException (a blob of another key than the one named).
+func refusedCiphertext(err error) bool {
+	var invalid *types.InvalidCiphertextException
+	var incorrect *types.IncorrectKeyException
+	return errors.As(err, &invalid) || errors.As(err, &incorrect)
+}
+
 // responseKeyARN checks the KeyId KMS answered with: a key ARN, which the
 // message records as provider info.
 func responseKeyARN(id *string) (string, error) {
@@ -103,7 +114,7 @@ func responseKeyARN(id *string) (string, error) {
 // belongs to an allowed key ARN, and returns the 32-byte data key.
 func (c *Client) decryptDataKey(ctx context.Context, h *Header) ([]byte, error) {
 	var errs []error
-	tried := 0
+	tried, refused := 0, 0
 	for _, k := range h.DataKeys {
 		if k.ProviderID != providerAWSKMS || !c.isAllowed(k.KeyARN) {
 			continue
@@ -115,6 +126,9 @@ func (c *Client) decryptDataKey(ctx context.Context, h *Header) ([]byte, error) 
 		})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("KMS Decrypt with %s: %w", k.KeyARN, err))
+			if refusedCiphertext(err) {
+				refused++
+			}
 			continue
 		}
 		if aws.ToString(out.KeyId) != k.KeyARN || len(out.Plaintext) != dataKeySize {
@@ -125,9 +139,13 @@ func (c *Client) decryptDataKey(ctx context.Context, h *Header) ([]byte, error) 
 		return out.Plaintext, nil
 	}
 	if tried == 0 {
-		return nil, fmt.Errorf("%w: none of the message's %d data keys is under %s", ErrNoKey, len(h.DataKeys), strings.Join(c.allowed, ", "))
+		return nil, decryptFailure(fmt.Errorf("%w: none of the message's %d data keys is under %s", ErrNoKey, len(h.DataKeys), strings.Join(c.allowed, ", ")))
 	}
-	return nil, fmt.Errorf("%w: %w", ErrNoKey, errors.Join(errs...))
+	err := fmt.Errorf("%w: %w", ErrNoKey, errors.Join(errs...))
+	if refused == tried {
+		return nil, decryptFailure(err)
+	}
+	return nil, err
 }
 
 // encryptionMaterials validates the caller's context and returns materials
