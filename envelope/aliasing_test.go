@@ -22,7 +22,7 @@ func TestOptionsNotAliased(t *testing.T) {
 		var cache *envelope.Cache
 		if cached {
 			var err error
-			cache, err = envelope.NewCache(envelope.CacheOptions{MaxAge: time.Hour})
+			cache, err = envelope.NewCache(time.Hour)
 			require.NoError(t, err)
 		}
 		c := newClient(t, k, keyARN, func(o *envelope.Options) { o.AdditionalKeyIDs, o.Cache = ids, cache })

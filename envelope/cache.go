@@ -19,15 +19,13 @@ const (
 	MaxCacheBytes    = math.MaxInt64
 )
 
-// CacheOptions configure a Cache. MaxAge is required.
+// CacheOptions configure a Cache beyond its required maxAge (an argument of
+// NewCache). The zero value means the defaults.
 type CacheOptions struct {
 	// Capacity is the most entries kept (encryption and decryption entries
 	// together); the least recently used is evicted, and its key wiped.
 	// Default 1,000.
 	Capacity int
-	// MaxAge is how long an entry may be used after its data key was
-	// obtained from KMS. Required; there is no default.
-	MaxAge time.Duration
 	// MaxMessages is the most messages encrypted under one cached data key;
 	// default and limit MaxCacheMessages (2^32).
 	MaxMessages uint64
@@ -59,7 +57,7 @@ type CacheStats struct {
 // all of them, where without caching it exposes one message. A cached key
 // also outlives its KMS authorization: revoking the KMS key or a grant stops
 // new KMS calls, but not the use of keys already in memory, until they
-// expire. The limits exist to bound both: MaxAge caps how long a key lives
+// expire. The limits exist to bound both: maxAge caps how long a key lives
 // after KMS released it, and MaxMessages and MaxBytes cap how much data one
 // key protects (the AES-GCM limits of the format are far above any sensible
 // setting). Keep them as small as the workload allows.
@@ -78,7 +76,8 @@ type CacheStats struct {
 //
 // The zero value is not usable; use NewCache.
 type Cache struct {
-	opts CacheOptions
+	opts   CacheOptions
+	maxAge time.Duration
 
 	mu      sync.Mutex
 	entries map[[sha512.Size384]byte]*list.Element
@@ -102,12 +101,18 @@ func (e *cacheEntry) wipe() {
 	}
 }
 
-// NewCache returns an empty Cache. Errors match ErrInvalidInput: a MaxAge
-// that is not positive, limits above MaxCacheMessages or MaxCacheBytes, a
-// negative capacity.
-func NewCache(o CacheOptions) (*Cache, error) {
-	if o.MaxAge <= 0 {
-		return nil, fmt.Errorf("%w: cache MaxAge must be positive", ErrInvalidInput)
+// NewCache returns an empty Cache whose entries may be used for maxAge after
+// their data key was obtained from KMS (required: there is no default), then
+// applies optFns. Errors match ErrInvalidInput: a maxAge that is not
+// positive, limits above MaxCacheMessages or MaxCacheBytes, a negative
+// capacity.
+func NewCache(maxAge time.Duration, optFns ...func(*CacheOptions)) (*Cache, error) {
+	var o CacheOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if maxAge <= 0 {
+		return nil, fmt.Errorf("%w: cache maxAge %v must be positive", ErrInvalidInput, maxAge)
 	}
 	if o.Capacity == 0 {
 		o.Capacity = 1000
@@ -130,7 +135,7 @@ func NewCache(o CacheOptions) (*Cache, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Cache{opts: o, entries: map[[sha512.Size384]byte]*list.Element{}, lru: list.New()}, nil
+	return &Cache{opts: o, maxAge: maxAge, entries: map[[sha512.Size384]byte]*list.Element{}, lru: list.New()}, nil
 }
 
 // Stats returns the counters.
@@ -185,7 +190,7 @@ func (c *Cache) getEncrypt(key [sha512.Size384]byte, n uint64) *materials {
 		return nil
 	}
 	ent := e.Value.(*cacheEntry)
-	if c.opts.Now().Sub(ent.created) >= c.opts.MaxAge || ent.messages >= c.opts.MaxMessages || n > c.opts.MaxBytes-ent.bytes {
+	if c.opts.Now().Sub(ent.created) >= c.maxAge || ent.messages >= c.opts.MaxMessages || n > c.opts.MaxBytes-ent.bytes {
 		c.removeLocked(e)
 		c.stats.EncryptMisses++
 		return nil
@@ -215,7 +220,7 @@ func (c *Cache) getDecrypt(key [sha512.Size384]byte) []byte {
 		return nil
 	}
 	ent := e.Value.(*cacheEntry)
-	if c.opts.Now().Sub(ent.created) >= c.opts.MaxAge {
+	if c.opts.Now().Sub(ent.created) >= c.maxAge {
 		c.removeLocked(e)
 		c.stats.DecryptMisses++
 		return nil

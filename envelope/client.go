@@ -80,7 +80,8 @@ type Options struct {
 
 // Client encrypts and decrypts messages in the AWS Encryption SDK message
 // format (v2, key commitment) under KMS keys. It is safe for concurrent use;
-// it holds no key material between calls.
+// it holds no key material between calls (a Cache it is given may). Its zero
+// value is not usable: make Clients with New.
 type Client struct {
 	kms       KMS
 	keyID     string

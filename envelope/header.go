@@ -33,7 +33,7 @@ type DataKey struct {
 // parsing, so it may be read concurrently.
 type Header struct {
 	Suite             Suite
-	MessageID         [messageIDSize]byte
+	MessageID         [32]byte          // random, unique per message; the HKDF salt
 	EncryptionContext map[string]string // including aws-crypto-public-key for the signed suite
 	DataKeys          []DataKey
 	FrameLength       int // plaintext bytes per frame

@@ -44,7 +44,7 @@ func TestCacheNotSharedBetweenClients(t *testing.T) {
 	for _, suite := range suites {
 		k := kmstest.New()
 		keyARN := k.MustCreateKey()
-		cache, err := envelope.NewCache(envelope.CacheOptions{MaxAge: time.Hour})
+		cache, err := envelope.NewCache(time.Hour)
 		require.NoError(t, err)
 		withCache := func(o *envelope.Options) { o.Suite, o.Cache = suite, cache }
 		good := newClient(t, k, keyARN, withCache)
@@ -74,7 +74,7 @@ func TestCacheNotSharedBetweenClients(t *testing.T) {
 func TestCachePartitionShared(t *testing.T) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
-	cache, err := envelope.NewCache(envelope.CacheOptions{MaxAge: time.Hour})
+	cache, err := envelope.NewCache(time.Hour)
 	require.NoError(t, err)
 	shared := func(o *envelope.Options) { o.Cache, o.CachePartition = cache, "billing" }
 	good := newClient(t, k, keyARN, shared)
