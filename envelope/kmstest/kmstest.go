@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -135,6 +136,22 @@ func (k *KMS) Calls(op string) int64 {
 	}
 	return 0
 }
+
+// String describes the KMS by region, account and number of keys; it never
+// shows key material or the random source (which, seeded, would reveal
+// every key and data key).
+func (k *KMS) String() string {
+	k.mu.RLock()
+	n := len(k.keys)
+	k.mu.RUnlock()
+	return fmt.Sprintf("kmstest.KMS{region: %s, account: %s, keys: %d}", k.region, k.account, n)
+}
+
+// GoString is String, for %#v.
+func (k *KMS) GoString() string { return k.String() }
+
+// LogValue is String, for log/slog.
+func (k *KMS) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
 // resolveLocked finds a key by key ID, key ARN, alias name or alias ARN.
 func (k *KMS) resolveLocked(id string) (*key, error) {
