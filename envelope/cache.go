@@ -203,9 +203,10 @@ func (c *Cache) getEncrypt(key [sha512.Size384]byte, n uint64) *materials {
 }
 
 // putEncrypt caches a copy of fresh materials that encrypted one message of
-// n bytes.
+// n bytes. With MaxMessages 1 nothing is cached: the entry could never be
+// used again, and would only keep a data key in memory.
 func (c *Cache) putEncrypt(key [sha512.Size384]byte, m *materials, n uint64) {
-	if n > c.opts.MaxBytes || c.opts.MaxMessages < 1 {
+	if n > c.opts.MaxBytes || c.opts.MaxMessages <= 1 {
 		return
 	}
 	c.put(&cacheEntry{key: key, mats: m.copy(), messages: 1, bytes: n})
