@@ -65,6 +65,9 @@ func TestErrDecryptMatchesEveryMessageFailure(t *testing.T) {
 		assert.ErrorIs(t, err, tc.specific, "DecryptStream: %s", tc.name)
 	}
 
+	_, err = newClient(t, k, other).Decrypt(context.Background(), msg, nil)
+	assert.ErrorContains(t, err, "none of the message's 1 data keys is under "+other)
+
 	// The KMS error reached through ErrNoKey is still the SDK's.
 	_, err = c.Decrypt(context.Background(), flippedEDK, nil)
 	var invalid *types.InvalidCiphertextException
