@@ -42,7 +42,7 @@ func (x *hostile) finish(t *testing.T, msg []byte) []byte {
 	if x.m.signer == nil {
 		return msg
 	}
-	msg, err := appendSignature(msg, x.m.signer, x.c.opts.Rand)
+	msg, err := appendSignature(msg, 0, x.m.signer, x.c.opts.Rand)
 	require.NoError(t, err)
 	return msg
 }

@@ -6,16 +6,16 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 )
 
-// Encrypt encrypts plaintext under a new data key and returns the whole
-// message: header (with the encryption context and the encrypted data keys),
-// framed body, and for the signed suite the signature footer. The caller's
-// encryptionContext is authenticated, stored in clear in the header, and sent
-// to KMS; keys may not start with "aws-crypto-" (ErrReservedContext). KMS
-// errors are wrapped with the SDK error reachable (errors.As with
-// smithy.APIError).
-func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContext map[string]string) ([]byte, error) {
+// EncryptAppend is Encrypt that appends the message to dst and returns the
+// extended slice, like cipher.AEAD.Seal: a service that reuses one buffer
+// (dst[:0]) encrypts without allocating the message. dst must not overlap
+// plaintext. The message is sized before it is written: dst grows at most
+// once. On error it returns nil, and dst's contents up to len(dst) are
+// untouched.
+func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encryptionContext map[string]string) ([]byte, error) {
 	fl := c.opts.FrameLength
 	full := len(plaintext) / fl
 	if uint64(full)+1 > maxFrames {
@@ -46,7 +46,10 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 		return nil, tooLarge
 	}
 	size := len(header) + int(bodySize)
-	out := make([]byte, 0, size)
+	if size > math.MaxInt-len(dst) {
+		return nil, tooLarge
+	}
+	out := slices.Grow(dst, size)
 	out = append(out, header...)
 	seq := uint32(1)
 	for i := 0; i < full; i++ {
@@ -55,10 +58,12 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 	}
 	out = f.seal(out, seq, true, plaintext[full*fl:])
 	if m.signer != nil {
-		out, err = appendSignature(out, m.signer, c.opts.Rand)
+		signed, err := appendSignature(out, len(dst), m.signer, c.opts.Rand)
 		if err != nil {
+			clear(out[len(dst):])
 			return nil, err
 		}
+		out = signed
 	}
 	return out, nil
 }
@@ -87,6 +92,11 @@ func (c *Client) Decrypt(ctx context.Context, message []byte, encryptionContext 
 // signed suite) and its encrypted data keys. A caller that trusts only some
 // contexts or suites checks them there. On error the header is nil.
 func (c *Client) DecryptWithHeader(ctx context.Context, message []byte, encryptionContext map[string]string) ([]byte, *Header, error) {
+	return c.decryptAppend(ctx, nil, message, encryptionContext)
+}
+
+// decryptAppend is DecryptAppend that also returns the header.
+func (c *Client) decryptAppend(ctx context.Context, dst, message []byte, encryptionContext map[string]string) ([]byte, *Header, error) {
 	h, err := parseHeader(message, c.opts.MaxEncryptedDataKeys)
 	if err != nil {
 		return nil, nil, err
@@ -106,7 +116,7 @@ func (c *Client) DecryptWithHeader(ctx context.Context, message []byte, encrypti
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]byte, 0, len(body)) // plaintext is never longer than the body
+	out := slices.Grow(dst, len(body)) // plaintext is never longer than the body
 	for {
 		n, err := d.Read(out[len(out):cap(out)])
 		out = out[:len(out)+n]
@@ -114,7 +124,7 @@ func (c *Client) DecryptWithHeader(ctx context.Context, message []byte, encrypti
 			return out, h, nil
 		}
 		if err != nil {
-			clear(out[:cap(out)])
+			clear(out[len(dst):cap(out)])
 			return nil, nil, err
 		}
 	}

@@ -41,11 +41,11 @@ func verifier(h *Header) (*ecdsa.PublicKey, error) {
 	return &ecdsa.PublicKey{Curve: elliptic.P384(), X: x, Y: y}, nil
 }
 
-// appendSignature signs a whole header and body, msg, with priv and
-// appends the footer.
-func appendSignature(msg []byte, priv *ecdsa.PrivateKey, rand io.Reader) ([]byte, error) {
+// appendSignature signs msg[start:], a whole header and body, with priv and
+// appends the footer to msg.
+func appendSignature(msg []byte, start int, priv *ecdsa.PrivateKey, rand io.Reader) ([]byte, error) {
 	hh := newSignatureHash()
-	hh.Write(msg)
+	hh.Write(msg[start:])
 	footer, err := sign(priv, rand, hh.Sum(nil))
 	if err != nil {
 		return nil, err
