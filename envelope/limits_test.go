@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -107,4 +108,38 @@ func TestEncryptionContextAtTheLimit(t *testing.T) {
 	_, err = c.Encrypt(context.Background(), []byte("edge"), ec)
 	assert.ErrorIs(t, err, envelope.ErrInvalidInput)
 	assert.Equal(t, int64(1), k.Calls("GenerateDataKey"))
+}
+
+// paddingKMS answers GenerateDataKey with a CiphertextBlob of exactly size
+// bytes, as a KMS with large ciphertexts might.
+type paddingKMS struct {
+	*kmstest.KMS
+	size int
+}
+
+func (p *paddingKMS) GenerateDataKey(ctx context.Context, in *kms.GenerateDataKeyInput, optFns ...func(*kms.Options)) (*kms.GenerateDataKeyOutput, error) {
+	out, err := p.KMS.GenerateDataKey(ctx, in, optFns...)
+	if err == nil {
+		out.CiphertextBlob = append(out.CiphertextBlob, make([]byte, p.size-len(out.CiphertextBlob))...)
+	}
+	return out, err
+}
+
+// An encrypted data key of exactly 65,535 bytes (the format's u16 limit) is
+// written; one byte more is refused.
+func TestEncryptedDataKeyAtTheLimit(t *testing.T) {
+	k := kmstest.New()
+	keyARN := k.MustCreateKey()
+	p := &paddingKMS{KMS: k, size: 65535}
+	c, err := envelope.New(p, keyARN, func(o *envelope.Options) { o.Suite = envelope.SuiteCommitKey })
+	require.NoError(t, err)
+	msg, err := c.Encrypt(context.Background(), []byte("x"), nil)
+	require.NoError(t, err)
+	h, err := envelope.ParseHeader(msg)
+	require.NoError(t, err)
+	assert.Len(t, h.DataKeys[0].Ciphertext, 65535)
+
+	p.size = 65536
+	_, err = c.Encrypt(context.Background(), []byte("x"), nil)
+	assert.ErrorIs(t, err, envelope.ErrInvalidInput)
 }

@@ -154,7 +154,9 @@ func (w *encWriter) Close() error {
 // (signed messages are then refused with ErrSignedMessage before any KMS
 // call), uses Decrypt, or buffers until io.EOF. Errors are as for Decrypt; a
 // frame length above Options.MaxFrameLength is refused before anything is
-// allocated for it.
+// allocated for it. After the header, an unbuffered src is read in blocks of
+// 64 KiB (so up to 64 KiB past the message may be read: the message must be
+// all of src anyway); io.Copy from the Reader uses its WriteTo.
 func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionContext map[string]string) (*Reader, error) {
 	raw, err := readHeader(src, c.opts.MaxEncryptedDataKeys)
 	if err != nil {
@@ -170,8 +172,9 @@ func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionCon
 	if h.FrameLength > c.opts.MaxFrameLength {
 		return nil, malformed("frame length %d over MaxFrameLength %d", h.FrameLength, c.opts.MaxFrameLength)
 	}
-	// MaxFrameLength <= maxFrameLen: the sum fits in an int.
-	return c.newReader(ctx, h, raw, src, h.FrameLength+tagSize, encryptionContext)
+	// MaxFrameLength <= maxFrameLen: the sum fits in an int. The body is read
+	// in blocks of 64 KiB from an unbuffered src.
+	return c.newReader(ctx, h, raw, blockReader(src), h.FrameLength+tagSize, encryptionContext)
 }
 
 // newReader is the common start of Decrypt and DecryptStream: the context
