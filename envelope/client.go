@@ -76,6 +76,17 @@ type Options struct {
 	// Encryption SDK's decrypt-unsigned streaming mode). It does not change
 	// what Encrypt writes (set Suite for that).
 	UnsignedOnly bool
+
+	// Concurrency is how many goroutines Encrypt and EncryptAppend use to
+	// seal the frames of one message: 0 means runtime.GOMAXPROCS(0), 1 seals
+	// them in the calling goroutine. Messages under 128 KiB are always sealed
+	// in the calling goroutine. The goroutines seal disjoint frames straight
+	// into the output, so the message is byte for byte what one goroutine
+	// writes and no memory is added; all of them have finished when the call
+	// returns. Decrypt, DecryptAppend and the streams work in the calling
+	// goroutine whatever the setting (parallel opening is not implemented
+	// yet).
+	Concurrency int
 }
 
 // Client encrypts and decrypts messages in the AWS Encryption SDK message
@@ -137,6 +148,9 @@ func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Reader
+	}
+	if o.Concurrency < 0 {
+		return nil, fmt.Errorf("%w: Concurrency %d", ErrInvalidInput, o.Concurrency)
 	}
 	c := &Client{kms: client, keyID: keyID, opts: o}
 	if o.CachePartition != "" {

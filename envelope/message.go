@@ -51,12 +51,8 @@ func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encry
 	}
 	out := slices.Grow(dst, size)
 	out = append(out, header...)
-	seq := uint32(1)
-	for i := 0; i < full; i++ {
-		out = f.seal(out, seq, false, plaintext[i*fl:(i+1)*fl])
-		seq++
-	}
-	out = f.seal(out, seq, true, plaintext[full*fl:])
+	out = c.sealFrames(f, out, plaintext, fl, full)
+	out = f.seal(out, uint32(full)+1, true, plaintext[full*fl:])
 	if m.signer != nil {
 		signed, err := appendSignature(out, len(dst), m.signer, c.opts.Rand)
 		if err != nil {

@@ -38,6 +38,19 @@ func TestParseHeaderNamesTheField(t *testing.T) {
 		_, err = c.Decrypt(context.Background(), tc.msg, nil)
 		assert.ErrorContains(t, err, tc.want)
 	}
+	// The data key count set to 0 and the one data key cut out.
+	h, err := envelope.ParseHeader(msg)
+	require.NoError(t, err)
+	countAt := 1 + 2 + 32 + 2 // no encryption context
+	dk := h.DataKeys[0]
+	edkLen := 2 + len(dk.ProviderID) + 2 + len(dk.KeyARN) + 2 + len(dk.Ciphertext)
+	noKeys := append(append(bytes.Clone(msg[:countAt]), 0, 0), msg[countAt+2+edkLen:]...)
+	_, err = envelope.ParseHeader(noKeys)
+	assert.ErrorIs(t, err, envelope.ErrMalformed)
+	assert.ErrorContains(t, err, "no encrypted data keys")
+	_, err = c.DecryptStream(context.Background(), bytes.NewReader(noKeys), nil)
+	assert.ErrorContains(t, err, "0 encrypted data keys, allowed 1 to 10")
+
 	_, err = c.DecryptStream(context.Background(), bytes.NewReader(with(0, 0x01)), nil)
 	assert.ErrorContains(t, err, "version 0x01, only 0x02 is supported")
 }
