@@ -3,6 +3,7 @@ package envelope_test
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -51,6 +52,45 @@ func TestParseHeaderNamesTheField(t *testing.T) {
 	_, err = c.DecryptStream(context.Background(), bytes.NewReader(noKeys), nil)
 	assert.ErrorContains(t, err, "0 encrypted data keys, allowed 1 to 10")
 
+	// Content type and frame length sit before the commit key and the tag.
+	ctAt := h.Size - 16 - 32 - 4 - 1
+	for _, tc := range []struct {
+		msg  []byte
+		want string
+	}{
+		{with(ctAt, 0x03), "content type 0x03"},
+		{with(ctAt+1, 0, 0, 0, 0), "frame length 0, allowed 1 to 2147483647"},
+		{with(ctAt+1, 0x80, 0, 0, 0), "frame length 2147483648, allowed 1 to 2147483647"},
+	} {
+		_, err := envelope.ParseHeader(tc.msg)
+		assert.ErrorIs(t, err, envelope.ErrMalformed, tc.want)
+		assert.ErrorContains(t, err, tc.want)
+	}
+
 	_, err = c.DecryptStream(context.Background(), bytes.NewReader(with(0, 0x01)), nil)
 	assert.ErrorContains(t, err, "version 0x01, only 0x02 is supported")
+}
+
+// ParseHeader bounds every length by the bytes present before allocating: a
+// header that claims 65,535 data keys gets room for no more than its bytes
+// can hold (each takes at least 6), not for 65,535.
+func TestParseHeaderAllocationBounded(t *testing.T) {
+	hostile := []byte{0x02, 0x04, 0x78}
+	hostile = append(hostile, make([]byte, 32)...)   // message ID
+	hostile = append(hostile, 0, 0)                  // no encryption context
+	hostile = append(hostile, 0xff, 0xff)            // 65,535 data keys
+	hostile = append(hostile, 0xff, 0xff)            // a provider ID of 65,535 bytes...
+	hostile = append(hostile, make([]byte, 6000)...) // ...that is not there
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range 20 {
+		_, err := envelope.ParseHeader(hostile)
+		require.ErrorIs(t, err, envelope.ErrMalformed)
+	}
+	runtime.ReadMemStats(&after)
+	perCall := (after.TotalAlloc - before.TotalAlloc) / 20
+	// 6,000 bytes hold at most 1,000 data keys: about 64 KiB of DataKey
+	// values; room for 65,535 would be 4 MiB.
+	assert.Less(t, perCall, uint64(256<<10), "ParseHeader allocated %d bytes for a %d-byte header", perCall, len(hostile))
 }
