@@ -94,3 +94,41 @@ func TestParseHeaderAllocationBounded(t *testing.T) {
 	// values; room for 65,535 would be 4 MiB.
 	assert.Less(t, perCall, uint64(256<<10), "ParseHeader allocated %d bytes for a %d-byte header", perCall, len(hostile))
 }
+
+// ParseHeader refuses malformed encryption contexts, naming the problem.
+func TestParseHeaderContextErrors(t *testing.T) {
+	k := kmstest.New()
+	c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) { o.Suite = envelope.SuiteCommitKey })
+	msg, err := c.Encrypt(context.Background(), []byte("x"), nil) // empty context: its length field is 0
+	require.NoError(t, err)
+	withContext := func(ec ...byte) []byte {
+		m := append(bytes.Clone(msg[:35]), byte(len(ec)>>8), byte(len(ec)))
+		m = append(m, ec...)
+		return append(m, msg[37:]...)
+	}
+	pair := func(k, v string) []byte {
+		b := []byte{0, byte(len(k))}
+		b = append(b, k...)
+		b = append(b, 0, byte(len(v)))
+		return append(b, v...)
+	}
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	for _, tc := range []struct {
+		ec   []byte
+		want string
+	}{
+		{[]byte{0, 0}, "encryption context of 2 bytes with no pairs"},
+		{cat([]byte{0, 2}, pair("a", "1"), pair("a", "2")), "duplicate encryption context key"},
+		{cat([]byte{0, 1}, pair("a", "\xff")), "encryption context is not UTF-8"},
+		{cat([]byte{0, 1}, pair("\xfe", "1")), "encryption context is not UTF-8"},
+		{cat([]byte{0, 1}, pair("a", "1"), []byte{7, 7}), "2 bytes after the encryption context pairs"},
+		{cat([]byte{0, 2}, pair("a", "1")), "context key length: need 2 bytes"},
+	} {
+		_, err := envelope.ParseHeader(withContext(tc.ec...))
+		assert.ErrorIs(t, err, envelope.ErrMalformed, tc.want)
+		assert.ErrorContains(t, err, tc.want)
+	}
+	h, err := envelope.ParseHeader(withContext(cat([]byte{0, 2}, pair("a", "1"), pair("b", "2"))...))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"a": "1", "b": "2"}, h.EncryptionContext)
+}
