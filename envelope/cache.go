@@ -114,11 +114,11 @@ func NewCache(maxAge time.Duration, optFns ...func(*CacheOptions)) (*Cache, erro
 	if maxAge <= 0 {
 		return nil, fmt.Errorf("%w: cache maxAge %v must be positive", ErrInvalidInput, maxAge)
 	}
-	if o.Capacity == 0 {
-		o.Capacity = 1000
-	}
 	if o.Capacity < 0 {
 		return nil, fmt.Errorf("%w: cache Capacity %d", ErrInvalidInput, o.Capacity)
+	}
+	if o.Capacity == 0 {
+		o.Capacity = 1000
 	}
 	if o.MaxMessages == 0 {
 		o.MaxMessages = MaxCacheMessages

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,14 @@ func TestEncryptionContextAtTheLimit(t *testing.T) {
 	ec["k"] += "v"
 	_, err = c.Encrypt(context.Background(), []byte("edge"), ec)
 	assert.ErrorIs(t, err, envelope.ErrInvalidInput)
+	many := make(map[string]string, 70_000) // more pairs than a u16 counts
+	for i := range 70_000 {
+		many[strconv.Itoa(i)] = ""
+	}
+	for _, bad := range []map[string]string{{strings.Repeat("k", 65536): "v"}, {"k": strings.Repeat("v", 65536)}, many} {
+		_, err = c.Encrypt(context.Background(), []byte("edge"), bad)
+		assert.ErrorIs(t, err, envelope.ErrInvalidInput)
+	}
 	assert.Equal(t, int64(1), k.Calls("GenerateDataKey"))
 }
 
