@@ -1,6 +1,7 @@
 package envelope_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -91,4 +92,24 @@ func TestCacheStatsCount(t *testing.T) {
 	cache.Clear()
 	want.Evictions, want.Entries = 4, 0
 	check("clear")
+}
+
+// EncryptStream, whose length is unknown when its data key is chosen,
+// always asks KMS and leaves the cache alone, as Options.Cache says.
+func TestEncryptStreamBypassesCache(t *testing.T) {
+	k := kmstest.New()
+	cache := newCache(t, time.Hour)
+	c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) { o.Cache = cache })
+	_, err := c.Encrypt(context.Background(), []byte("x"), nil) // an entry a stream could have used
+	require.NoError(t, err)
+	for range 2 {
+		var out bytes.Buffer
+		w, err := c.EncryptStream(context.Background(), &out, nil)
+		require.NoError(t, err)
+		require.NoError(t, w.Close())
+	}
+	assert.Equal(t, int64(3), k.Calls("GenerateDataKey"))
+	s := cache.Stats()
+	assert.Equal(t, uint64(0), s.EncryptHits)
+	assert.Equal(t, 1, s.Entries)
 }
