@@ -64,3 +64,21 @@ func TestCacheCountsKMSCallsForAdditionalKeys(t *testing.T) {
 	assert.Equal(t, int64(1), k.Calls("GenerateDataKey"))
 	assert.Equal(t, int64(2), k.Calls("Encrypt"))
 }
+
+// A message cut at any byte fails with ErrDecrypt (never a panic, never a
+// partial plaintext from Decrypt), whichever the frame length compared with
+// what is left of the body.
+func TestDecryptEveryTruncation(t *testing.T) {
+	k := kmstest.New()
+	keyARN := k.MustCreateKey()
+	for _, fl := range []int{16, 50} {
+		c := newClient(t, k, keyARN, func(o *envelope.Options) { o.Suite, o.FrameLength = envelope.SuiteCommitKey, fl })
+		msg, err := c.Encrypt(context.Background(), bytes.Repeat([]byte("t"), 3*fl+7), nil)
+		require.NoError(t, err)
+		for cut := 0; cut < len(msg); cut++ {
+			pt, err := c.Decrypt(context.Background(), msg[:cut], nil)
+			assert.ErrorIs(t, err, envelope.ErrDecrypt, "frame %d cut at %d", fl, cut)
+			assert.Nil(t, pt)
+		}
+	}
+}
