@@ -88,6 +88,9 @@ func TestKMSOperations(t *testing.T) {
 		{"no context", &kms.DecryptInput{CiphertextBlob: gen.CiphertextBlob}, errorIs[*types.InvalidCiphertextException]},
 		{"flipped", &kms.DecryptInput{CiphertextBlob: flipped, EncryptionContext: ec}, errorIs[*types.InvalidCiphertextException]},
 		{"short", &kms.DecryptInput{CiphertextBlob: gen.CiphertextBlob[:20], EncryptionContext: ec}, errorIs[*types.InvalidCiphertextException]},
+		// version, ID length, the 36-byte key ID, then less than a nonce and a tag
+		{"no room for the nonce", &kms.DecryptInput{CiphertextBlob: gen.CiphertextBlob[:2+36+5], EncryptionContext: ec}, errorIs[*types.InvalidCiphertextException]},
+		{"no room for the tag", &kms.DecryptInput{CiphertextBlob: gen.CiphertextBlob[:2+36+12+15], EncryptionContext: ec}, errorIs[*types.InvalidCiphertextException]},
 		{"empty", &kms.DecryptInput{}, errorIs[*types.InvalidCiphertextException]},
 		{"another key named", &kms.DecryptInput{KeyId: aws.String(other), CiphertextBlob: gen.CiphertextBlob, EncryptionContext: ec}, errorIs[*types.IncorrectKeyException]},
 		{"unknown key named", &kms.DecryptInput{KeyId: aws.String("alias/none"), CiphertextBlob: gen.CiphertextBlob, EncryptionContext: ec}, errorIs[*types.NotFoundException]},
