@@ -3,6 +3,7 @@ package envelope_test
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,4 +63,22 @@ func TestEncryptDecryptAppend(t *testing.T) {
 		assert.Equal(t, "ok", string(dst))
 		assert.False(t, bytes.Contains(dst[:cap(dst)], []byte("secret plaintext")), "%v: plaintext left in dst's capacity", suite)
 	}
+}
+
+// Decrypt's memory is the plaintext plus one frame: a 4 MiB message in
+// 4 KiB frames must not cost a second message-sized buffer.
+func TestDecryptMemoryIsOneFrame(t *testing.T) {
+	k := kmstest.New()
+	c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) { o.Suite = envelope.SuiteCommitKey })
+	msg, err := c.Encrypt(context.Background(), make([]byte, 4<<20), nil)
+	require.NoError(t, err)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	pt, err := c.Decrypt(context.Background(), msg, nil)
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	require.Len(t, pt, 4<<20)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	assert.Less(t, allocated, uint64(len(msg))+512<<10, "Decrypt of %d bytes allocated %d", len(msg), allocated)
 }
