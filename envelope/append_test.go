@@ -68,6 +68,9 @@ func TestEncryptDecryptAppend(t *testing.T) {
 // Decrypt's memory is the plaintext plus one frame: a 4 MiB message in
 // 4 KiB frames must not cost a second message-sized buffer.
 func TestDecryptMemoryIsOneFrame(t *testing.T) {
+	if raceEnabled {
+		t.Skip("under the race detector Decrypt allocates about one more message-sized amount per call (measured: 8.5 MB for 4 MiB); the bound holds without it")
+	}
 	k := kmstest.New()
 	c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) { o.Suite = envelope.SuiteCommitKey })
 	msg, err := c.Encrypt(context.Background(), make([]byte, 4<<20), nil)
