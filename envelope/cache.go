@@ -19,15 +19,13 @@ const (
 	MaxCacheBytes    = math.MaxInt64
 )
 
-// CacheOptions configure a Cache. MaxAge is required.
+// CacheOptions configure a Cache beyond its required maxAge (an argument of
+// NewCache). The zero value means the defaults.
 type CacheOptions struct {
 	// Capacity is the most entries kept (encryption and decryption entries
 	// together); the least recently used is evicted, and its key wiped.
 	// Default 1,000.
 	Capacity int
-	// MaxAge is how long an entry may be used after its data key was
-	// obtained from KMS. Required; there is no default.
-	MaxAge time.Duration
 	// MaxMessages is the most messages encrypted under one cached data key;
 	// default and limit MaxCacheMessages (2^32).
 	MaxMessages uint64
@@ -59,22 +57,27 @@ type CacheStats struct {
 // all of them, where without caching it exposes one message. A cached key
 // also outlives its KMS authorization: revoking the KMS key or a grant stops
 // new KMS calls, but not the use of keys already in memory, until they
-// expire. The limits exist to bound both: MaxAge caps how long a key lives
+// expire. The limits exist to bound both: maxAge caps how long a key lives
 // after KMS released it, and MaxMessages and MaxBytes cap how much data one
 // key protects (the AES-GCM limits of the format are far above any sensible
 // setting). Keep them as small as the workload allows.
 //
-// Entries are partitioned: an encryption entry is used only for the same
-// suite, the same KMS key ARNs and exactly the same encryption context, so a
-// message is never encrypted under a data key generated for another context;
-// for the signed suite the signing key is cached with the data key (the
-// public key is part of the context). A decryption entry is found by the
-// message's encrypted data keys, suite and full context. Expired, used-up
-// and evicted entries have their keys wiped.
+// Entries are partitioned. First by Client: a Client uses only the entries
+// it made itself, unless Clients are given the same Options.CachePartition,
+// so a Client whose KMS access was refused never encrypts or decrypts with a
+// data key another Client obtained. Then, within a partition, an encryption
+// entry is used only for the same suite, the same KMS key ARNs and exactly
+// the same encryption context, so a message is never encrypted under a data
+// key generated for another context; for the signed suite the signing key is
+// cached with the data key (the public key is part of the context). A
+// decryption entry is found by the client's key ARNs and the message's
+// encrypted data keys, suite and full context. Expired, used-up and evicted
+// entries have their keys wiped.
 //
 // The zero value is not usable; use NewCache.
 type Cache struct {
-	opts CacheOptions
+	opts   CacheOptions
+	maxAge time.Duration
 
 	mu      sync.Mutex
 	entries map[[sha512.Size384]byte]*list.Element
@@ -98,18 +101,24 @@ func (e *cacheEntry) wipe() {
 	}
 }
 
-// NewCache returns an empty Cache. Errors match ErrInvalidInput: a MaxAge
-// that is not positive, limits above MaxCacheMessages or MaxCacheBytes, a
-// negative capacity.
-func NewCache(o CacheOptions) (*Cache, error) {
-	if o.MaxAge <= 0 {
-		return nil, fmt.Errorf("%w: cache MaxAge must be positive", ErrInvalidInput)
+// NewCache returns an empty Cache whose entries may be used for maxAge after
+// their data key was obtained from KMS (required: there is no default), then
+// applies optFns. Errors match ErrInvalidInput: a maxAge that is not
+// positive, limits above MaxCacheMessages or MaxCacheBytes, a negative
+// capacity.
+func NewCache(maxAge time.Duration, optFns ...func(*CacheOptions)) (*Cache, error) {
+	var o CacheOptions
+	for _, fn := range optFns {
+		fn(&o)
 	}
-	if o.Capacity == 0 {
-		o.Capacity = 1000
+	if maxAge <= 0 {
+		return nil, fmt.Errorf("%w: cache maxAge %v must be positive", ErrInvalidInput, maxAge)
 	}
 	if o.Capacity < 0 {
 		return nil, fmt.Errorf("%w: cache Capacity %d", ErrInvalidInput, o.Capacity)
+	}
+	if o.Capacity == 0 {
+		o.Capacity = 1000
 	}
 	if o.MaxMessages == 0 {
 		o.MaxMessages = MaxCacheMessages
@@ -126,7 +135,7 @@ func NewCache(o CacheOptions) (*Cache, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Cache{opts: o, entries: map[[sha512.Size384]byte]*list.Element{}, lru: list.New()}, nil
+	return &Cache{opts: o, maxAge: maxAge, entries: map[[sha512.Size384]byte]*list.Element{}, lru: list.New()}, nil
 }
 
 // Stats returns the counters.
@@ -181,7 +190,7 @@ func (c *Cache) getEncrypt(key [sha512.Size384]byte, n uint64) *materials {
 		return nil
 	}
 	ent := e.Value.(*cacheEntry)
-	if c.opts.Now().Sub(ent.created) >= c.opts.MaxAge || ent.messages >= c.opts.MaxMessages || n > c.opts.MaxBytes-ent.bytes {
+	if c.opts.Now().Sub(ent.created) >= c.maxAge || ent.messages >= c.opts.MaxMessages || n > c.opts.MaxBytes-ent.bytes {
 		c.removeLocked(e)
 		c.stats.EncryptMisses++
 		return nil
@@ -194,9 +203,10 @@ func (c *Cache) getEncrypt(key [sha512.Size384]byte, n uint64) *materials {
 }
 
 // putEncrypt caches a copy of fresh materials that encrypted one message of
-// n bytes.
+// n bytes. With MaxMessages 1 nothing is cached: the entry could never be
+// used again, and would only keep a data key in memory.
 func (c *Cache) putEncrypt(key [sha512.Size384]byte, m *materials, n uint64) {
-	if n > c.opts.MaxBytes || c.opts.MaxMessages < 1 {
+	if n > c.opts.MaxBytes || c.opts.MaxMessages <= 1 {
 		return
 	}
 	c.put(&cacheEntry{key: key, mats: m.copy(), messages: 1, bytes: n})
@@ -211,7 +221,7 @@ func (c *Cache) getDecrypt(key [sha512.Size384]byte) []byte {
 		return nil
 	}
 	ent := e.Value.(*cacheEntry)
-	if c.opts.Now().Sub(ent.created) >= c.opts.MaxAge {
+	if c.opts.Now().Sub(ent.created) >= c.maxAge {
 		c.removeLocked(e)
 		c.stats.DecryptMisses++
 		return nil
@@ -254,13 +264,15 @@ func (w *cacheKeyWriter) field(s []byte) {
 
 func (w *cacheKeyWriter) sum() [sha512.Size384]byte { return sha512.Sum384(w.b) }
 
-// encryptCacheKey partitions encryption entries by suite, key ARNs and the
-// caller's exact encryption context, given serialized.
-func (cl *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte {
+// encryptCacheKey partitions encryption entries by the client's cache
+// partition, suite, key ARNs and the caller's exact encryption context,
+// given serialized.
+func (c *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte {
 	w := &cacheKeyWriter{}
 	w.field([]byte("encrypt"))
-	w.field(binary.BigEndian.AppendUint16(nil, uint16(cl.opts.Suite)))
-	for _, k := range cl.allowed {
+	w.field(c.partition)
+	w.field(binary.BigEndian.AppendUint16(nil, uint16(c.opts.Suite)))
+	for _, k := range c.allowed {
 		w.field([]byte(k))
 	}
 	w.field(serializedContext)
@@ -268,13 +280,14 @@ func (cl *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte
 }
 
 // decryptCacheKey identifies a data key by the message's suite, encrypted
-// data keys and full encryption context, within the partition of the
-// client's key ARNs: a client sharing the Cache never gets a data key its own
-// keys did not unlock.
-func (cl *Client) decryptCacheKey(h *Header) [sha512.Size384]byte {
+// data keys and full encryption context, within the client's cache partition
+// and key ARNs: a client never gets a data key that a client outside its
+// partition obtained.
+func (c *Client) decryptCacheKey(h *Header) [sha512.Size384]byte {
 	w := &cacheKeyWriter{}
 	w.field([]byte("decrypt"))
-	for _, k := range cl.allowed {
+	w.field(c.partition)
+	for _, k := range c.allowed {
 		w.field([]byte(k))
 	}
 	w.field(binary.BigEndian.AppendUint16(nil, uint16(h.Suite)))

@@ -27,7 +27,7 @@ func BenchmarkCachedEncrypt(b *testing.B) {
 				c, _ := envelope.New(k, keyARN, func(o *envelope.Options) {
 					o.Suite = suite
 					if cached {
-						o.Cache, _ = envelope.NewCache(envelope.CacheOptions{MaxAge: time.Hour, MaxMessages: 1000})
+						o.Cache, _ = envelope.NewCache(time.Hour, func(co *envelope.CacheOptions) { co.MaxMessages = 1000 })
 					}
 				})
 				b.SetBytes(int64(len(pt)))

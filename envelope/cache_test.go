@@ -23,9 +23,9 @@ type fakeClock struct {
 func (c *fakeClock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *fakeClock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
-func newCache(t testing.TB, o envelope.CacheOptions) *envelope.Cache {
+func newCache(t testing.TB, maxAge time.Duration, optFns ...func(*envelope.CacheOptions)) *envelope.Cache {
 	t.Helper()
-	c, err := envelope.NewCache(o)
+	c, err := envelope.NewCache(maxAge, optFns...)
 	require.NoError(t, err)
 	return c
 }
@@ -35,7 +35,7 @@ func newCache(t testing.TB, o envelope.CacheOptions) *envelope.Cache {
 func TestCacheHundredThousandMessages(t *testing.T) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
-	cache := newCache(t, envelope.CacheOptions{MaxAge: time.Hour, MaxMessages: 1000})
+	cache := newCache(t, time.Hour, func(o *envelope.CacheOptions) { o.MaxMessages = 1000 })
 	c := newClient(t, k, keyARN, func(o *envelope.Options) { o.Cache = cache; o.Suite = envelope.SuiteCommitKey })
 	pt := make([]byte, 1024)
 	n := 100_000
@@ -57,7 +57,7 @@ func TestCacheHundredThousandMessages(t *testing.T) {
 	assert.Equal(t, uint64(n/1000), s.KMSCalls)
 
 	// Reading: one KMS Decrypt per data key, not per message.
-	reader := newClient(t, k, keyARN, func(o *envelope.Options) { o.Cache = newCache(t, envelope.CacheOptions{MaxAge: time.Hour}) })
+	reader := newClient(t, k, keyARN, func(o *envelope.Options) { o.Cache = newCache(t, time.Hour) })
 	for _, msg := range sample {
 		got, err := reader.Decrypt(context.Background(), msg, nil)
 		require.NoError(t, err)
@@ -75,7 +75,7 @@ func TestCacheMaxAge(t *testing.T) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
 	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
-	cache := newCache(t, envelope.CacheOptions{MaxAge: time.Minute, Now: clock.Now})
+	cache := newCache(t, time.Minute, func(o *envelope.CacheOptions) { o.Now = clock.Now })
 	c := newClient(t, k, keyARN, func(o *envelope.Options) { o.Cache = cache })
 	enc := func() { _, err := c.Encrypt(context.Background(), []byte("x"), nil); require.NoError(t, err) }
 	enc()
@@ -103,7 +103,7 @@ func TestCacheMaxMessagesAndBytes(t *testing.T) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
 	c := newClient(t, k, keyARN, func(o *envelope.Options) {
-		o.Cache = newCache(t, envelope.CacheOptions{MaxAge: time.Hour, MaxMessages: 3})
+		o.Cache = newCache(t, time.Hour, func(o *envelope.CacheOptions) { o.MaxMessages = 3 })
 	})
 	for range 7 {
 		_, err := c.Encrypt(context.Background(), []byte("x"), nil)
@@ -114,7 +114,7 @@ func TestCacheMaxMessagesAndBytes(t *testing.T) {
 	k2 := kmstest.New()
 	key2 := k2.MustCreateKey()
 	c2 := newClient(t, k2, key2, func(o *envelope.Options) {
-		o.Cache = newCache(t, envelope.CacheOptions{MaxAge: time.Hour, MaxBytes: 100})
+		o.Cache = newCache(t, time.Hour, func(o *envelope.CacheOptions) { o.MaxBytes = 100 })
 	})
 	for _, n := range []int{60, 40, 1, 100, 101, 0} {
 		_, err := c2.Encrypt(context.Background(), make([]byte, n), nil)
@@ -128,7 +128,7 @@ func TestCacheMaxMessagesAndBytes(t *testing.T) {
 func TestCachePartitions(t *testing.T) {
 	k := kmstest.New()
 	a, b := k.MustCreateKey(), k.MustCreateKey()
-	cache := newCache(t, envelope.CacheOptions{MaxAge: time.Hour})
+	cache := newCache(t, time.Hour)
 	ca := newClient(t, k, a, func(o *envelope.Options) { o.Cache = cache })
 	cb := newClient(t, k, b, func(o *envelope.Options) { o.Cache = cache })
 	cUnsigned := newClient(t, k, a, func(o *envelope.Options) { o.Cache = cache; o.Suite = envelope.SuiteCommitKey })
@@ -158,7 +158,7 @@ func TestCachePartitions(t *testing.T) {
 func TestCacheCapacityEvicts(t *testing.T) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
-	cache := newCache(t, envelope.CacheOptions{MaxAge: time.Hour, Capacity: 2})
+	cache := newCache(t, time.Hour, func(o *envelope.CacheOptions) { o.Capacity = 2 })
 	c := newClient(t, k, keyARN, func(o *envelope.Options) { o.Cache = cache })
 	for i := range 5 {
 		_, err := c.Encrypt(context.Background(), []byte("x"), map[string]string{"i": fmt.Sprint(i)})
@@ -178,14 +178,18 @@ func TestCacheCapacityEvicts(t *testing.T) {
 func TestCacheConcurrent(t *testing.T) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
-	cache := newCache(t, envelope.CacheOptions{MaxAge: time.Hour, MaxMessages: 50, Capacity: 8})
+	cache := newCache(t, time.Hour, func(o *envelope.CacheOptions) { o.MaxMessages = 50; o.Capacity = 8 })
 	c := newClient(t, k, keyARN, func(o *envelope.Options) { o.Cache = cache })
+	perGoroutine := 100
+	if testing.Short() {
+		perGoroutine = 25
+	}
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range 100 {
+			for i := range perGoroutine {
 				pt := []byte(fmt.Sprintf("g%d-%d", g, i))
 				ec := map[string]string{"g": fmt.Sprint(g % 3)}
 				msg, err := c.Encrypt(context.Background(), pt, ec)
@@ -201,18 +205,28 @@ func TestCacheConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	s := cache.Stats()
-	assert.Equal(t, uint64(800), s.EncryptHits+s.EncryptMisses)
+	assert.Equal(t, uint64(8*perGoroutine), s.EncryptHits+s.EncryptMisses)
 	assert.Less(t, k.Calls("GenerateDataKey"), int64(100))
 }
 
 func TestNewCacheInvalid(t *testing.T) {
-	for _, o := range []envelope.CacheOptions{
-		{},
-		{MaxAge: -time.Second},
-		{MaxAge: time.Second, MaxMessages: 1<<32 + 1},
-		{MaxAge: time.Second, Capacity: -1},
-	} {
-		_, err := envelope.NewCache(o)
-		assert.ErrorIs(t, err, envelope.ErrInvalidInput, "%+v", o)
+	cases := []struct {
+		maxAge time.Duration
+		opt    func(*envelope.CacheOptions)
+	}{
+		{0, nil},
+		{-time.Second, nil},
+		{time.Second, func(o *envelope.CacheOptions) { o.MaxMessages = 1<<32 + 1 }},
+		{time.Second, func(o *envelope.CacheOptions) { o.MaxBytes = 1 << 63 }},
+		{time.Second, func(o *envelope.CacheOptions) { o.Capacity = -1 }},
+	}
+	for i, tc := range cases {
+		var opts []func(*envelope.CacheOptions)
+		if tc.opt != nil {
+			opts = append(opts, tc.opt)
+		}
+		c, err := envelope.NewCache(tc.maxAge, opts...)
+		assert.ErrorIs(t, err, envelope.ErrInvalidInput, "case %d", i)
+		assert.Nil(t, c, "case %d", i)
 	}
 }

@@ -37,11 +37,27 @@
 // envelope/kmstest's in-memory one) and a key ARN. [Client.Encrypt] and
 // [Client.Decrypt] work on whole messages; [Client.EncryptStream] and
 // [Client.DecryptStream] on streams of any size in bounded memory.
-// [ParseHeader] reads a header without decrypting.
+// [Client.DecryptWithHeader] and [Reader.Header] return the authenticated
+// header: check there the suite and the encryption context you trust.
+// [ParseHeader] reads a header without decrypting. A streaming consumer
+// that must never see plaintext of a message that has not been fully
+// authenticated sets Options.UnsignedOnly: signed messages, whose signature
+// comes at the end, are then refused before any KMS call.
+//
+// # Options
+//
+// One rule for every constructor and I/O call: required inputs are
+// positional, then optFns ...func(*XOptions) over an exported options struct
+// whose zero value means the documented defaults; context.Context comes
+// first in anything that calls KMS. So New(kms, keyID, optFns
+// ...func(*Options)) and NewCache(maxAge, optFns ...func(*CacheOptions)).
+// New and NewCache copy what they are given (slices included): changing an
+// Options value after the call changes nothing.
 //
 // A [Cache] (Options.Cache) lets many messages share one data key, within
 // the AWS Encryption SDK's limits, so that they cost one KMS call; read its
-// documentation for the security trade-off.
+// documentation for the security trade-off. Clients share cache entries
+// only when given the same Options.CachePartition.
 //
 // Decryption is strict: only encrypted data keys whose provider is "aws-kms"
 // and whose key ARN is one the Client was configured with are sent to KMS.
@@ -49,9 +65,12 @@
 //
 // # Errors and secrets
 //
-// Every failure caused by the message bytes matches [ErrDecrypt]; failed
-// authentication is ErrDecrypt alone, with no detail, and malformed input
-// also matches [ErrMalformed] with sizes and field names. KMS errors are
+// Every failure caused by the message bytes or by the encryption context
+// required of it matches [ErrDecrypt]; failed authentication is ErrDecrypt
+// alone, with no detail, and other failures also match a specific error:
+// [ErrMalformed] (with sizes and field names), [ErrNoKey],
+// [ErrContextMismatch], [ErrSignedMessage]. A KMS failure that is not the
+// message's (throttling, access denied) does not match ErrDecrypt. KMS errors are
 // wrapped with the SDK error reachable by errors.As (smithy.APIError). No
 // data key, derived key or plaintext reaches an error, a log, or fmt output:
 // the stream types redact themselves.

@@ -6,20 +6,32 @@ import (
 )
 
 var (
-	// ErrDecrypt is matched by every Decrypt failure caused by the message
-	// bytes. Authentication failures (a wrong tag, commit key or signature,
-	// truncation, reordering, a swapped data key) are ErrDecrypt itself, with
-	// no detail of what failed; malformed messages also match ErrMalformed.
+	// ErrDecrypt is matched by every Decrypt, DecryptWithHeader and
+	// DecryptStream failure caused by the message bytes or by the encryption
+	// context required of it. Authentication failures (a wrong tag, commit
+	// key or signature, truncation, reordering, a swapped data key) are
+	// ErrDecrypt itself, with no detail of what failed; other failures also
+	// match a more specific error: ErrMalformed, ErrNoKey, ErrContextMismatch
+	// or ErrSignedMessage. Failures that are not the message's (a KMS call
+	// that was throttled or denied, a read error of the source) do not match
+	// ErrDecrypt.
 	ErrDecrypt = errors.New("envelope: unable to decrypt message")
 	// ErrMalformed is matched, together with ErrDecrypt, by a message that is
 	// not a well-formed v2 message of a supported suite. Its text says which
 	// field and which sizes, never key material or plaintext.
 	ErrMalformed = errors.New("envelope: malformed message")
 	// ErrNoKey: no encrypted data key of the message belongs to a key ARN
-	// this client may use (strict mode), or none of them decrypted.
+	// this client may use (strict mode), or none of them decrypted. It
+	// matches ErrDecrypt too when the message is the cause: none of its data
+	// keys is under the client's key ARNs, or KMS refused every one it was
+	// given as an invalid ciphertext for that key and context
+	// (InvalidCiphertextException, IncorrectKeyException). When a KMS call
+	// failed for another reason (throttling, access denied, the network), the
+	// KMS error is reachable with errors.As and ErrDecrypt is not matched.
 	ErrNoKey = errors.New("envelope: no usable encrypted data key")
 	// ErrContextMismatch: a pair required on Decrypt is missing from the
 	// message or has another value. The error names the key, never the value.
+	// It matches ErrDecrypt too.
 	ErrContextMismatch = errors.New("envelope: encryption context mismatch")
 	// ErrReservedContext: the caller's encryption context uses a key that
 	// starts with "aws-crypto-".
@@ -27,8 +39,14 @@ var (
 	// ErrInvalidInput: a bad option, key ID, or an encryption context that
 	// does not serialize (too large, invalid UTF-8).
 	ErrInvalidInput = errors.New("envelope: invalid input")
-	// ErrTooLarge: a message would exceed the format's limits (2^32-1 frames).
+	// ErrTooLarge: a message would exceed the format's limits (2^32-1 frames)
+	// or the size of a slice on this platform.
 	ErrTooLarge = errors.New("envelope: message too large")
+	// ErrSignedMessage: a Client with Options.UnsignedOnly was given a
+	// message of a signed suite. It is returned right after the header is
+	// read, before any KMS call and before any plaintext; it matches
+	// ErrDecrypt too.
+	ErrSignedMessage = errors.New("envelope: signed message refused (Options.UnsignedOnly)")
 )
 
 // malformed returns an error matching ErrMalformed and ErrDecrypt.
@@ -41,3 +59,15 @@ type malformedError struct{ msg string }
 func (e *malformedError) Error() string { return "envelope: malformed message: " + e.msg }
 
 func (e *malformedError) Is(target error) bool { return target == ErrMalformed || target == ErrDecrypt }
+
+// decryptFailure marks err, a failure caused by the message or the required
+// encryption context, as matching ErrDecrypt; err stays reachable.
+func decryptFailure(err error) error { return &decryptError{err: err} }
+
+type decryptError struct{ err error }
+
+func (e *decryptError) Error() string { return e.err.Error() }
+
+func (e *decryptError) Unwrap() error { return e.err }
+
+func (e *decryptError) Is(target error) bool { return target == ErrDecrypt }

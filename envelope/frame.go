@@ -50,12 +50,18 @@ func (f *framer) frameIV(seq uint32) []byte {
 	return f.iv[:]
 }
 
+// Bytes a frame adds to its plaintext: a regular frame, and the final one.
+const (
+	regularFrameOverhead = 4 + ivSize + tagSize
+	finalFrameOverhead   = 4 + 4 + ivSize + 4 + tagSize
+)
+
 // frameOverhead is the bytes a frame adds to its plaintext.
 func frameOverhead(final bool) int {
 	if final {
-		return 4 + 4 + ivSize + 4 + tagSize
+		return finalFrameOverhead
 	}
-	return 4 + ivSize + tagSize
+	return regularFrameOverhead
 }
 
 // seal appends the serialized frame for plaintext to dst.

@@ -33,7 +33,7 @@ type DataKey struct {
 // parsing, so it may be read concurrently.
 type Header struct {
 	Suite             Suite
-	MessageID         [messageIDSize]byte
+	MessageID         [32]byte          // random, unique per message; the HKDF salt
 	EncryptionContext map[string]string // including aws-crypto-public-key for the signed suite
 	DataKeys          []DataKey
 	FrameLength       int // plaintext bytes per frame
@@ -52,9 +52,9 @@ func serializeContext(dst []byte, ec map[string]string) ([]byte, bool) {
 	if len(ec) == 0 {
 		return dst, true
 	}
-	if len(ec) > maxU16 {
-		return dst, false
-	}
+	// Each pair takes at least 4 bytes plus its key and value: a count, key
+	// or value over 65,535 makes the whole longer than 65,535 bytes, which
+	// the last check refuses, so only the whole is checked.
 	keys := make([]string, 0, len(ec))
 	for k := range ec {
 		keys = append(keys, k)
@@ -64,7 +64,7 @@ func serializeContext(dst []byte, ec map[string]string) ([]byte, bool) {
 	dst = binary.BigEndian.AppendUint16(dst, uint16(len(ec)))
 	for _, k := range keys {
 		v := ec[k]
-		if len(k) > maxU16 || len(v) > maxU16 || !utf8.ValidString(k) || !utf8.ValidString(v) {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
 			return dst, false
 		}
 		dst = binary.BigEndian.AppendUint16(dst, uint16(len(k)))

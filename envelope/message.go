@@ -3,23 +3,35 @@ package envelope
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 )
 
-// Encrypt encrypts plaintext under a new data key and returns the whole
-// message: header (with the encryption context and the encrypted data keys),
-// framed body, and for the signed suite the signature footer. The caller's
-// encryptionContext is authenticated, stored in clear in the header, and sent
-// to KMS; keys may not start with "aws-crypto-" (ErrReservedContext). KMS
-// errors are wrapped with the SDK error reachable (errors.As with
-// smithy.APIError).
-func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContext map[string]string) ([]byte, error) {
+// EncryptAppend is Encrypt that appends the message to dst and returns the
+// extended slice, like cipher.AEAD.Seal: a service that reuses one buffer
+// (dst[:0]) encrypts without allocating the message. dst must not overlap
+// plaintext. The message is sized before it is written: dst grows at most
+// once. On error it returns nil, and dst's contents up to len(dst) are
+// untouched.
+func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encryptionContext map[string]string) ([]byte, error) {
 	fl := c.opts.FrameLength
 	full := len(plaintext) / fl
 	if uint64(full)+1 > maxFrames {
 		return nil, fmt.Errorf("%w: %d bytes need more than 2^32-1 frames of %d", ErrTooLarge, len(plaintext), fl)
+	}
+	rest := len(plaintext) - full*fl
+	// Body and footer sized in uint64: with small frames the overhead can take
+	// the size past what an int holds (on 32-bit platforms, for a plaintext of
+	// 64 MiB). Checked before the KMS call, and again with the header.
+	bodySize := uint64(full)*(uint64(fl)+regularFrameOverhead) + uint64(rest) + finalFrameOverhead
+	if c.opts.Suite.signed() {
+		bodySize += 2 + 104 // the longest DER P-384 signature
+	}
+	tooLarge := fmt.Errorf("%w: a message of %d bytes in frames of %d is over %d bytes", ErrTooLarge, len(plaintext), fl, math.MaxInt)
+	if bodySize > math.MaxInt {
+		return nil, tooLarge
 	}
 	m, err := c.encryptionMaterials(ctx, encryptionContext, len(plaintext))
 	if err != nil {
@@ -30,36 +42,26 @@ func (c *Client) Encrypt(ctx context.Context, plaintext []byte, encryptionContex
 	if err != nil {
 		return nil, err
 	}
-	rest := len(plaintext) - full*fl
-	size := len(header) + full*(fl+frameOverhead(false)) + rest + frameOverhead(true)
-	if m.signer != nil {
-		size += 2 + 104 // the longest DER P-384 signature
+	if bodySize > uint64(math.MaxInt-len(header)) {
+		return nil, tooLarge
 	}
-	out := make([]byte, 0, size)
+	size := len(header) + int(bodySize)
+	if size > math.MaxInt-len(dst) {
+		return nil, tooLarge
+	}
+	out := slices.Grow(dst, size)
 	out = append(out, header...)
-	seq := uint32(1)
-	for i := 0; i < full; i++ {
-		out = f.seal(out, seq, false, plaintext[i*fl:(i+1)*fl])
-		seq++
-	}
-	out = f.seal(out, seq, true, plaintext[full*fl:])
+	out = c.sealFrames(f, out, plaintext, fl, full)
+	out = f.seal(out, uint32(full)+1, true, plaintext[full*fl:])
 	if m.signer != nil {
-		out, err = appendSignature(out, m.signer, c.opts.Rand)
+		signed, err := appendSignature(out, len(dst), m.signer, c.opts.Rand)
 		if err != nil {
+			clear(out[len(dst):])
 			return nil, err
 		}
+		out = signed
 	}
 	return out, nil
-}
-
-func appendSignature(msg []byte, priv *ecdsa.PrivateKey, rand io.Reader) ([]byte, error) {
-	hh := newSignatureHash()
-	hh.Write(msg)
-	footer, err := sign(priv, rand, hh.Sum(nil))
-	if err != nil {
-		return nil, err
-	}
-	return append(msg, footer...), nil
 }
 
 // Decrypt authenticates and decrypts a whole message and returns its
@@ -69,32 +71,65 @@ func appendSignature(msg []byte, priv *ecdsa.PrivateKey, rand io.Reader) ([]byte
 // message (nil: no requirement); a missing or different pair is
 // ErrContextMismatch, naming the key. Only encrypted data keys under the
 // client's key ARNs are tried (ErrNoKey otherwise). Every failure caused by
-// the message bytes matches ErrDecrypt.
+// the message bytes or the required context matches ErrDecrypt. To read the
+// authenticated suite and full encryption context, use DecryptWithHeader.
 //
 // Decrypt reads the body with DecryptStream's frame reader, so both apply
 // the same checks; it returns the plaintext only after io.EOF, which the
 // reader gives only when everything verified.
 func (c *Client) Decrypt(ctx context.Context, message []byte, encryptionContext map[string]string) ([]byte, error) {
+	pt, _, err := c.DecryptWithHeader(ctx, message, encryptionContext)
+	return pt, err
+}
+
+// DecryptWithHeader is Decrypt that also returns the message's header, once
+// authenticated: its suite, its full encryption context (the pairs the
+// caller required and any others, aws-crypto-public-key included for the
+// signed suite) and its encrypted data keys. A caller that trusts only some
+// contexts or suites checks them there. On error the header is nil.
+func (c *Client) DecryptWithHeader(ctx context.Context, message []byte, encryptionContext map[string]string) ([]byte, *Header, error) {
+	return c.decryptAppend(ctx, nil, message, encryptionContext)
+}
+
+// decryptAppend is DecryptAppend that also returns the header.
+func (c *Client) decryptAppend(ctx context.Context, dst, message []byte, encryptionContext map[string]string) ([]byte, *Header, error) {
 	h, err := parseHeader(message, c.opts.MaxEncryptedDataKeys)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if err := c.checkSigned(h); err != nil {
+		return nil, nil, err
 	}
 	body := message[h.Size:]
 	// A frame cannot be longer than the body: the buffer need not be either.
-	d, err := c.newDecReader(ctx, h, message[:h.Size], bytes.NewReader(body), min(h.FrameLength+tagSize, len(body)), encryptionContext)
-	if err != nil {
-		return nil, err
+	// (Compared without adding, which could overflow an int on 32-bit
+	// platforms for a frame length near 2^31.)
+	bufCap := len(body)
+	if h.FrameLength < len(body)-tagSize {
+		bufCap = h.FrameLength + tagSize
 	}
-	out := make([]byte, 0, len(body)) // plaintext is never longer than the body
+	d, err := c.newReader(ctx, h, message[:h.Size], bytes.NewReader(body), bufCap, encryptionContext)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := slices.Grow(dst, len(body)) // plaintext is never longer than the body
 	for {
 		n, err := d.Read(out[len(out):cap(out)])
 		out = out[:len(out)+n]
 		if err == io.EOF {
-			return out, nil
+			return out, h, nil
 		}
 		if err != nil {
-			clear(out[:cap(out)])
-			return nil, err
+			clear(out[len(dst):cap(out)])
+			return nil, nil, err
 		}
 	}
+}
+
+// checkSigned refuses a signed message when Options.UnsignedOnly is set.
+func (c *Client) checkSigned(h *Header) error {
+	if c.opts.UnsignedOnly && h.Suite.signed() {
+		return decryptFailure(fmt.Errorf("%w: suite %v", ErrSignedMessage, h.Suite))
+	}
+	return nil
 }

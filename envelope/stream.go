@@ -144,15 +144,20 @@ func (w *encWriter) Close() error {
 
 // DecryptStream reads a message from src and returns a Reader of its
 // plaintext. It reads and authenticates the header and asks KMS for the data
-// key before returning. The Reader releases each frame's plaintext only after
+// key before returning; Reader.Header then gives the authenticated suite and
+// encryption context. The Reader releases each frame's plaintext only after
 // that frame's tag verifies, and the final frame's only after the signature
 // verifies (signed suite) and src has ended; memory stays at about one frame.
 // Regular frames of a signed message are released before the signature is
 // checked, as in every streaming AWS Encryption SDK: a consumer that must not
-// act on unsigned data should use Decrypt, or buffer until io.EOF. Errors are
-// as for Decrypt; a frame length above Options.MaxFrameLength is refused
-// before anything is allocated for it.
-func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionContext map[string]string) (io.Reader, error) {
+// act on data before its message is authenticated sets Options.UnsignedOnly
+// (signed messages are then refused with ErrSignedMessage before any KMS
+// call), uses Decrypt, or buffers until io.EOF. Errors are as for Decrypt; a
+// frame length above Options.MaxFrameLength is refused before anything is
+// allocated for it. After the header, an unbuffered src is read in blocks of
+// 64 KiB (so up to 64 KiB past the message may be read: the message must be
+// all of src anyway); io.Copy from the Reader uses its WriteTo.
+func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionContext map[string]string) (*Reader, error) {
 	raw, err := readHeader(src, c.opts.MaxEncryptedDataKeys)
 	if err != nil {
 		return nil, err
@@ -161,21 +166,26 @@ func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionCon
 	if err != nil {
 		return nil, err
 	}
+	if err := c.checkSigned(h); err != nil {
+		return nil, err
+	}
 	if h.FrameLength > c.opts.MaxFrameLength {
 		return nil, malformed("frame length %d over MaxFrameLength %d", h.FrameLength, c.opts.MaxFrameLength)
 	}
-	return c.newDecReader(ctx, h, raw, src, h.FrameLength+tagSize, encryptionContext)
+	// MaxFrameLength <= maxFrameLen: the sum fits in an int. The body is read
+	// in blocks of 64 KiB from an unbuffered src.
+	return c.newReader(ctx, h, raw, blockReader(src), h.FrameLength+tagSize, encryptionContext)
 }
 
-// newDecReader is the common start of Decrypt and DecryptStream: the context
+// newReader is the common start of Decrypt and DecryptStream: the context
 // check, the signature key, the data key (KMS or cache), the header's
 // authentication; body reads the frames after the header raw, and frames are
 // read into a buffer of bufCap bytes.
-func (c *Client) newDecReader(ctx context.Context, h *Header, raw []byte, body io.Reader, bufCap int, encryptionContext map[string]string) (*decReader, error) {
+func (c *Client) newReader(ctx context.Context, h *Header, raw []byte, body io.Reader, bufCap int, encryptionContext map[string]string) (*Reader, error) {
 	if err := requireContext(h.EncryptionContext, encryptionContext); err != nil {
 		return nil, err
 	}
-	d := &decReader{src: body, h: h, seq: 1}
+	d := &Reader{src: body, h: h, frameLength: h.FrameLength, seq: 1}
 	var err error
 	if h.Suite.signed() {
 		if d.pub, err = verifier(h); err != nil {
@@ -256,30 +266,46 @@ func readHeader(src io.Reader, maxKeys int) ([]byte, error) {
 	return b, nil
 }
 
-// decReader is the Reader of DecryptStream; it redacts itself in fmt and slog.
-type decReader struct {
-	src  io.Reader
-	h    *Header
-	f    *framer
-	seq  uint32
-	pub  *ecdsa.PublicKey
-	hash hash.Hash
-	in   []byte // one frame's ciphertext and tag, then its plaintext
-	out  []byte // the verified plaintext of the current frame, within in
-	pos  int
-	done bool // the final frame is verified and released
-	err  error
-	hdr  [4 + ivSize + 8]byte
+// Reader is the plaintext of a message being decrypted by DecryptStream. It
+// releases only verified plaintext (see DecryptStream) and returns io.EOF
+// only when the whole message verified. It holds the content key, so it
+// redacts itself in fmt and slog output. A Reader is not safe for concurrent
+// use; its zero value is not usable (DecryptStream makes Readers).
+type Reader struct {
+	src         io.Reader
+	h           *Header
+	frameLength int
+	f           *framer
+	seq         uint32
+	pub         *ecdsa.PublicKey
+	hash        hash.Hash
+	in          []byte // one frame's ciphertext and tag, then its plaintext
+	out         []byte // the verified plaintext of the current frame, within in
+	pos         int
+	done        bool // the final frame is verified and released
+	err         error
+	hdr         [4 + ivSize + 8]byte
 }
 
-func (d *decReader) String() string       { return "envelope.DecryptStream{redacted}" }
-func (d *decReader) GoString() string     { return d.String() }
-func (d *decReader) LogValue() slog.Value { return slog.StringValue(d.String()) }
+// Header returns the message's header, authenticated under the data key
+// before DecryptStream returned: its suite, full encryption context and
+// encrypted data keys. It returns the same *Header on every call; treat it
+// as read-only.
+func (d *Reader) Header() *Header { return d.h }
+
+// String redacts: a Reader holds the content key.
+func (d *Reader) String() string { return "envelope.Reader{redacted}" }
+
+// GoString redacts, for %#v.
+func (d *Reader) GoString() string { return d.String() }
+
+// LogValue redacts, for log/slog.
+func (d *Reader) LogValue() slog.Value { return slog.StringValue(d.String()) }
 
 // Read returns verified plaintext; io.EOF after the final frame. When p can
 // hold a whole regular frame, the frame is decrypted straight into p: AES-GCM
 // authenticates before anything counts as read, and on failure p is cleared.
-func (d *decReader) Read(p []byte) (int, error) {
+func (d *Reader) Read(p []byte) (int, error) {
 	for d.pos == len(d.out) {
 		if d.err != nil {
 			return 0, d.err
@@ -299,7 +325,7 @@ func (d *decReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (d *decReader) fill(b []byte) error {
+func (d *Reader) fill(b []byte) error {
 	if _, err := io.ReadFull(d.src, b); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return ErrDecrypt // truncated
@@ -315,7 +341,7 @@ func (d *decReader) fill(b []byte) error {
 // next reads and verifies the next frame. A regular frame that fits in p is
 // decrypted into p and its length returned; otherwise the plaintext goes to
 // d.out (within d.in, decrypted in place) and next returns 0.
-func (d *decReader) next(p []byte) (int, error) {
+func (d *Reader) next(p []byte) (int, error) {
 	d.out, d.pos = nil, 0
 	// A regular frame starts with 16 bytes: sequence number and IV. A final
 	// frame starts with the 0xFFFFFFFF mark, so 8 more bytes complete its
@@ -326,22 +352,25 @@ func (d *decReader) next(p []byte) (int, error) {
 	seq := binary.BigEndian.Uint32(d.hdr[:4])
 	final := seq == finalFrameMark
 	iv := d.hdr[4 : 4+ivSize]
-	n := d.h.FrameLength
+	n := d.frameLength
 	if final {
 		if err := d.fill(d.hdr[4+ivSize : 4+ivSize+8]); err != nil {
 			return 0, err
 		}
 		seq = binary.BigEndian.Uint32(d.hdr[4:8])
 		iv = d.hdr[8 : 8+ivSize]
-		n = int(binary.BigEndian.Uint32(d.hdr[8+ivSize:]))
-		if n > d.h.FrameLength {
+		// Compared as a u32 first: int(u32) is negative on 32-bit platforms
+		// for a length of 2^31 or more.
+		length := binary.BigEndian.Uint32(d.hdr[8+ivSize:])
+		if uint64(length) > uint64(d.frameLength) {
 			return 0, ErrDecrypt
 		}
+		n = int(length)
 	}
 	if seq != d.seq || (!final && seq == finalFrameMark) || string(iv) != string(d.f.frameIV(seq)) {
 		return 0, ErrDecrypt
 	}
-	if n+tagSize > cap(d.in) {
+	if n > cap(d.in)-tagSize { // not n+tagSize, which can overflow a 32-bit int
 		return 0, ErrDecrypt // longer than what is left of an in-memory message
 	}
 	d.in = d.in[:n+tagSize]
@@ -372,7 +401,7 @@ func (d *decReader) next(p []byte) (int, error) {
 }
 
 // finish verifies the signature (signed suite) and that src has ended.
-func (d *decReader) finish() error {
+func (d *Reader) finish() error {
 	if d.pub != nil {
 		sum := d.hash.Sum(nil)
 		d.hash = nil // the footer is not hashed

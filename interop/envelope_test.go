@@ -243,7 +243,7 @@ func TestJSEncryptsGoDecrypts(t *testing.T) {
 func TestCachedMessagesJSDecrypts(t *testing.T) {
 	client := localKMS(t)
 	key := createKey(t, client)
-	cache, err := envelope.NewCache(envelope.CacheOptions{MaxAge: time.Hour, MaxMessages: 10})
+	cache, err := envelope.NewCache(time.Hour, func(o *envelope.CacheOptions) { o.MaxMessages = 10 })
 	if err != nil {
 		t.Fatal(err)
 	}

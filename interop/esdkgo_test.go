@@ -109,7 +109,7 @@ func BenchmarkVersusOfficialGoESDK(b *testing.B) {
 	key := *out.KeyMetadata.Arn
 	official := newOfficialGo(b, client, key)
 	plain, _ := envelope.New(client, key, func(o *envelope.Options) { o.Suite = envelope.SuiteCommitKey })
-	cache, _ := envelope.NewCache(envelope.CacheOptions{MaxAge: time.Hour, MaxMessages: 1000})
+	cache, _ := envelope.NewCache(time.Hour, func(o *envelope.CacheOptions) { o.MaxMessages = 1000 })
 	cached, _ := envelope.New(client, key, func(o *envelope.Options) { o.Suite = envelope.SuiteCommitKey; o.Cache = cache })
 	for _, size := range []int{1 << 10, 1 << 20} {
 		pt := plaintextOf(size)

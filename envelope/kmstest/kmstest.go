@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -135,6 +136,22 @@ func (k *KMS) Calls(op string) int64 {
 	}
 	return 0
 }
+
+// String describes the KMS by region, account and number of keys; it never
+// shows key material or the random source (which, seeded, would reveal
+// every key and data key).
+func (k *KMS) String() string {
+	k.mu.RLock()
+	n := len(k.keys)
+	k.mu.RUnlock()
+	return fmt.Sprintf("kmstest.KMS{region: %s, account: %s, keys: %d}", k.region, k.account, n)
+}
+
+// GoString is String, for %#v.
+func (k *KMS) GoString() string { return k.String() }
+
+// LogValue is String, for log/slog.
+func (k *KMS) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
 // resolveLocked finds a key by key ID, key ARN, alias name or alias ARN.
 func (k *KMS) resolveLocked(id string) (*key, error) {
@@ -277,7 +294,8 @@ func (k *KMS) Encrypt(ctx context.Context, in *kms.EncryptInput, _ ...func(*kms.
 }
 
 // Decrypt implements envelope.KMS. The key is read from the ciphertext; a
-// KeyId naming another key gives IncorrectKeyException, a tampered blob or
+// KeyId naming another key than the ciphertext's (or a ciphertext whose key
+// ID was corrupted) gives IncorrectKeyException, a tampered blob or
 // another encryption context InvalidCiphertextException, an unknown key
 // NotFoundException.
 func (k *KMS) Decrypt(ctx context.Context, in *kms.DecryptInput, _ ...func(*kms.Options)) (*kms.DecryptOutput, error) {
@@ -289,17 +307,23 @@ func (k *KMS) Decrypt(ctx context.Context, in *kms.DecryptInput, _ ...func(*kms.
 		return nil, &types.InvalidCiphertextException{Message: aws.String("")}
 	}
 	id := string(b[2 : 2+int(b[1])])
-	kk, err := k.resolve(id)
-	if err != nil {
-		return nil, err
-	}
+	var kk *key
 	if want := aws.ToString(in.KeyId); want != "" {
+		// The named key must exist; a blob that names any other key, known
+		// or not (a corrupted key ID), is IncorrectKeyException, as KMS
+		// answers when KeyId does not identify the key of the ciphertext.
 		named, err := k.resolve(want)
 		if err != nil {
 			return nil, err
 		}
-		if named.id != kk.id {
+		if named.id != id {
 			return nil, &types.IncorrectKeyException{Message: aws.String("The key ID in the request does not identify a CMK that can perform this operation.")}
+		}
+		kk = named
+	} else {
+		var err error
+		if kk, err = k.resolve(id); err != nil {
+			return nil, err
 		}
 	}
 	rest := b[2+int(b[1]):]

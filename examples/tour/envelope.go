@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -59,13 +60,18 @@ func tourEnvelope(w io.Writer) error {
 	for _, k := range h.DataKeys {
 		fmt.Fprintf(w, "data key: provider %s, key %s, %d encrypted bytes\n", k.ProviderID, k.KeyARN, len(k.Ciphertext))
 	}
-	got, err := c.Decrypt(ctx, msg, map[string]string{"tenant": "acme"})
+	// ParseHeader authenticates nothing; DecryptWithHeader returns the header
+	// once the data key has authenticated it: check the context there.
+	got, authenticated, err := c.DecryptWithHeader(ctx, msg, map[string]string{"tenant": "acme"})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "decrypted: %q\n", got)
+	fmt.Fprintf(w, "authenticated context: purpose = %s\n", authenticated.EncryptionContext["purpose"])
 	msg[h.Size+20] ^= 1 // a bit of the first frame's ciphertext
 	_, err = c.Decrypt(ctx, msg, nil)
 	fmt.Fprintf(w, "one flipped bit in the body: %v\n", err)
+	_, err = c.Decrypt(ctx, msg, map[string]string{"tenant": "globex"})
+	fmt.Fprintf(w, "another tenant required: matches ErrDecrypt: %v\n", errors.Is(err, envelope.ErrDecrypt))
 	return nil
 }

@@ -68,4 +68,6 @@ func TestTourEnvelope(t *testing.T) {
 	assert.Contains(t, a.String(), `decrypted: "Meet me at the usual place at ten."`)
 	assert.Contains(t, a.String(), "one flipped bit in the body: envelope: unable to decrypt message")
 	assert.Contains(t, a.String(), "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY (0x0478)")
+	assert.Contains(t, a.String(), "authenticated context: purpose = tour")
+	assert.Contains(t, a.String(), "another tenant required: matches ErrDecrypt: true")
 }
