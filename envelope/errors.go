@@ -71,3 +71,19 @@ func (e *decryptError) Error() string { return e.err.Error() }
 func (e *decryptError) Unwrap() error { return e.err }
 
 func (e *decryptError) Is(target error) bool { return target == ErrDecrypt }
+
+// ErrCommitmentPolicy is matched, together with ErrDecrypt, by a message of
+// a non-committing suite (message format version 1) given to a Client whose
+// CommitmentPolicy is RequireEncryptRequireDecrypt. Its text names the suite
+// and the policy that reads it. No key is asked for.
+var ErrCommitmentPolicy = errors.New("envelope: commitment policy forbids this message")
+
+type policyError struct{ suite Suite }
+
+func (e *policyError) Error() string {
+	return fmt.Sprintf("envelope: commitment policy forbids this message: suite %v does not commit to its data key; CommitmentPolicy RequireEncryptAllowDecrypt reads it", e.suite)
+}
+
+func (e *policyError) Is(target error) bool {
+	return target == ErrCommitmentPolicy || target == ErrDecrypt
+}

@@ -58,7 +58,7 @@ func tourEnvelope(w io.Writer) error {
 		fmt.Fprintf(w, "context: %s = %s\n", k, v)
 	}
 	for _, k := range h.DataKeys {
-		fmt.Fprintf(w, "data key: provider %s, key %s, %d encrypted bytes\n", k.ProviderID, k.KeyARN, len(k.Ciphertext))
+		fmt.Fprintf(w, "data key: provider %s, key %s, %d encrypted bytes\n", k.ProviderID, k.ProviderInfo, len(k.Ciphertext))
 	}
 	// ParseHeader authenticates nothing; DecryptWithHeader returns the header
 	// once the data key has authenticated it: check the context there.
