@@ -104,10 +104,12 @@ func (c *Client) decryptAppend(ctx context.Context, dst, message []byte, encrypt
 	}
 	body := message[h.Size:]
 	// A frame cannot be longer than the body: the buffer need not be either.
-	d, err := c.newReader(ctx, h, message[:h.Size], bytes.NewReader(body), int64(len(body)), false, encryptionContext)
+	br := bytes.NewReader(body)
+	d, err := c.newReader(ctx, h, message[:h.Size], br, int64(len(body)), false, encryptionContext)
 	if err != nil {
 		return nil, nil, err
 	}
+	d.mem, d.memBody = br, body
 	out := slices.Grow(dst, len(body)) // plaintext is never longer than the body
 	for {
 		n, err := d.Read(out[len(out):cap(out)])

@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"encoding/binary"
@@ -333,6 +334,11 @@ type Reader struct {
 
 	limit     int64 // the longest frame or non-framed content buffered, bytes of plaintext
 	streaming bool  // DecryptStream: non-framed content over limit is malformed, not truncated
+
+	// Decrypt's body in memory, and the reader over it (src): a non-framed
+	// body is opened in place.
+	mem     *bytes.Reader
+	memBody []byte
 }
 
 // Header returns the message's header, authenticated under the data key
@@ -392,7 +398,7 @@ func (d *Reader) fill(b []byte) error {
 func (d *Reader) next(p []byte) (int, error) {
 	d.out, d.pos = nil, 0
 	if d.h.ContentType == NonFramed {
-		return 0, d.single()
+		return d.single(p)
 	}
 	// A regular frame starts with 16 bytes: sequence number and IV. A final
 	// frame starts with the 0xFFFFFFFF mark, so 8 more bytes complete its
@@ -455,39 +461,74 @@ func (d *Reader) next(p []byte) (int, error) {
 }
 
 // single reads and verifies a non-framed body: IV, u64 content length,
-// ciphertext, tag. The whole content is held until the tag and the
-// signature verify; its length is bounded by d.limit before anything is
-// allocated.
-func (d *Reader) single() error {
+// ciphertext, tag. Nothing is released until the tag and the signature
+// verify; the content length is bounded by d.limit before anything is
+// allocated. When p can hold the content it is decrypted into p (and its
+// length returned); otherwise into d.out. Decrypt's in-memory body (d.mem)
+// is opened where it lies, without a copy of the ciphertext.
+func (d *Reader) single(p []byte) (int, error) {
 	if err := d.fill(d.hdr[:ivSize+8]); err != nil {
-		return err
+		return 0, err
 	}
 	iv := d.hdr[:ivSize]
 	cl := binary.BigEndian.Uint64(d.hdr[ivSize:])
 	if cl > maxNonFramed {
-		return ErrDecrypt
+		return 0, ErrDecrypt
 	}
 	if cl > uint64(d.limit) {
 		if d.streaming {
-			return malformed("non-framed content of %d bytes over MaxFrameLength %d", cl, d.limit)
+			return 0, malformed("non-framed content of %d bytes over MaxFrameLength %d", cl, d.limit)
 		}
-		return ErrDecrypt // longer than the message
+		return 0, ErrDecrypt // longer than the message
 	}
-	d.in = make([]byte, int(cl)+tagSize)
-	if err := d.fill(d.in); err != nil {
-		return err
+	n := int(cl)
+	var ct []byte
+	if d.mem != nil {
+		rest := d.mem.Len()
+		if n > rest-tagSize {
+			return 0, ErrDecrypt // truncated
+		}
+		start := len(d.memBody) - rest
+		ct = d.memBody[start : start+n+tagSize]
+		if _, err := d.mem.Seek(int64(n+tagSize), io.SeekCurrent); err != nil {
+			return 0, ErrDecrypt
+		}
+		if d.hash != nil {
+			d.hash.Write(ct)
+		}
+	} else {
+		d.in = make([]byte, n+tagSize)
+		if err := d.fill(d.in); err != nil {
+			return 0, err
+		}
+		ct = d.in
 	}
-	out, err := d.f.openSingle(d.in[:0], iv, d.in)
+	if len(p) >= n {
+		if _, err := d.f.openSingle(p[:0], iv, ct); err != nil {
+			clear(p[:n])
+			return 0, ErrDecrypt
+		}
+		if err := d.finish(); err != nil {
+			clear(p[:n])
+			return 0, err
+		}
+		d.done = true
+		return n, nil
+	}
+	if d.in == nil {
+		d.in = make([]byte, 0, n)
+	}
+	out, err := d.f.openSingle(d.in[:0], iv, ct)
 	if err != nil {
-		return ErrDecrypt
+		return 0, ErrDecrypt
 	}
 	if err := d.finish(); err != nil {
 		clear(out)
-		return err
+		return 0, err
 	}
 	d.done = true
 	d.out = out
-	return nil
+	return 0, nil
 }
 
 // finish verifies the signature (signed suite) and that src has ended.
