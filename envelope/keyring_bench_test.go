@@ -11,7 +11,8 @@ import (
 )
 
 // BenchmarkKeyringDecrypt: Decrypt of 1 KiB and 1 MiB messages in one run,
-// beside today's v2 path under the in-process kmstest KMS: v2 under a raw
+// beside today's v2 path under the in-process kmstest KMS (0x0478 and the
+// signed 0x0578): v2 under a raw
 // AES and a raw RSA (OAEP-SHA256, 2048-bit) keyring, and v1 messages
 // (hand-built from the specification) of suites 0x0178 (HKDF, unsigned),
 // 0x0378 (HKDF, ECDSA P-384) and 0x0014 non-framed, under a raw AES keyring.
@@ -35,7 +36,8 @@ func BenchmarkKeyringDecrypt(b *testing.B) {
 			o.Suite, o.CommitmentPolicy = envelope.SuiteCommitKey, envelope.RequireEncryptAllowDecrypt
 		})
 		rsaC, _ := envelope.NewWithKeyring(rsaKR, func(o *envelope.Options) { o.Suite = envelope.SuiteCommitKey })
-		for _, r := range []row{{"v2-0x0478/kms", kmsC, nil}, {"v2-0x0478/raw-AES", aesC, nil}, {"v2-0x0478/raw-RSA", rsaC, nil}} {
+		signedC, _ := envelope.New(k, keyARN)
+		for _, r := range []row{{"v2-0x0478/kms", kmsC, nil}, {"v2-0x0578/kms", signedC, nil}, {"v2-0x0478/raw-AES", aesC, nil}, {"v2-0x0478/raw-RSA", rsaC, nil}} {
 			msg, err := r.c.Encrypt(context.Background(), pt, nil)
 			if err != nil {
 				b.Fatal(err)
