@@ -134,7 +134,6 @@ func (k *rawRSAKeyring) onEncrypt(_ context.Context, m *keyMaterials) error {
 	if h := k.padding.hash(); h != 0 {
 		ct, err = rsa.EncryptOAEP(h.New(), m.rand, k.public, m.dataKey, nil)
 	} else {
-		//lint:ignore SA1019 the AWS Encryption SDKs' raw RSA keyring offers PKCS #1 v1.5; messages written with it must interoperate
 		ct, err = rsa.EncryptPKCS1v15(m.rand, k.public, m.dataKey)
 	}
 	if err != nil {
@@ -160,7 +159,6 @@ func (k *rawRSAKeyring) onDecrypt(_ context.Context, m *keyMaterials) ([]byte, e
 		if h := k.padding.hash(); h != 0 {
 			dk, err = rsa.DecryptOAEP(h.New(), nil, k.private, e.Ciphertext, nil)
 		} else {
-			//lint:ignore SA1019 reading messages written with the raw RSA keyring's PKCS #1 v1.5 padding
 			dk, err = rsa.DecryptPKCS1v15(nil, k.private, e.Ciphertext)
 		}
 		if err != nil || len(dk) != m.suite.dataKeyLen() {
