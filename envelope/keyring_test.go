@@ -544,3 +544,25 @@ func TestCacheWithRawKeyring(t *testing.T) {
 }
 
 var _ io.Reader = (*envelope.Reader)(nil)
+
+// EncryptStream works with any keyring: a stream written to an RSA public
+// key alone opens with the private key alone, whole and streamed.
+func TestEncryptStreamWithRawKeyring(t *testing.T) {
+	priv := testRSAKey(t)
+	enc, err := envelope.NewWithKeyring(mustKR(envelope.RawRSAKeyring("ns", "rsa", envelope.RSAOAEPSHA512, &priv.PublicKey, nil)), func(o *envelope.Options) { o.FrameLength = 64 })
+	require.NoError(t, err)
+	var msg bytes.Buffer
+	w, err := enc.EncryptStream(context.Background(), &msg, map[string]string{"k": "v"})
+	require.NoError(t, err)
+	pt := bytes.Repeat([]byte("stream "), 100)
+	_, err = w.Write(pt)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	dec, err := envelope.NewWithKeyring(mustKR(envelope.RawRSAKeyring("ns", "rsa", envelope.RSAOAEPSHA512, nil, priv)))
+	require.NoError(t, err)
+	whole, streamed, errWhole, errStream := decryptBoth(dec, msg.Bytes(), map[string]string{"k": "v"})
+	require.NoError(t, errWhole)
+	require.NoError(t, errStream)
+	assert.Equal(t, pt, whole)
+	assert.Equal(t, pt, streamed)
+}

@@ -294,3 +294,18 @@ func newGCM(t testing.TB, key []byte) cipher.AEAD {
 	require.NoError(t, err)
 	return gcm
 }
+
+// Options.UnsignedOnly refuses the signed legacy suites too, before any key
+// is asked for, and reads the unsigned ones.
+func TestUnsignedOnlyLegacy(t *testing.T) {
+	c := legacyClient(t, func(o *envelope.Options) { o.UnsignedOnly = true })
+	for _, s := range legacymsg.Suites {
+		msg := legacyMessage(t, s.ID, 0, []byte("x"))
+		_, err := c.Decrypt(context.Background(), msg, nil)
+		if s.Curve != nil {
+			assert.ErrorIs(t, err, envelope.ErrSignedMessage, "%04x", s.ID)
+		} else {
+			assert.NoError(t, err, "%04x", s.ID)
+		}
+	}
+}
