@@ -272,7 +272,7 @@ func (c *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte 
 	w.field([]byte("encrypt"))
 	w.field(c.partition)
 	w.field(binary.BigEndian.AppendUint16(nil, uint16(c.opts.Suite)))
-	w.field([]byte(c.keyring.describe()))
+	w.field(c.keyring.identity())
 	w.field(serializedContext)
 	return w.sum()
 }
@@ -285,7 +285,7 @@ func (c *Client) decryptCacheKey(h *Header) [sha512.Size384]byte {
 	w := &cacheKeyWriter{}
 	w.field([]byte("decrypt"))
 	w.field(c.partition)
-	w.field([]byte(c.keyring.describe()))
+	w.field(c.keyring.identity())
 	w.field(binary.BigEndian.AppendUint16(nil, uint16(h.Suite)))
 	for _, k := range h.DataKeys {
 		w.field([]byte(k.ProviderID))

@@ -30,8 +30,13 @@ type Keyring interface {
 	// matching ErrNoKey.
 	onDecrypt(ctx context.Context, m *keyMaterials) ([]byte, error)
 	// describe names the keyring and its keys, never key material: for
-	// error messages and the cache partition.
+	// error messages.
 	describe() string
+	// identity tells keyrings apart for the cache: describe, plus for raw
+	// keys a fingerprint of the key, so that two keyrings under the same
+	// names but different keys never share cache entries. It never leaves
+	// the cache key's hash.
+	identity() []byte
 }
 
 // keyMaterials is what a keyring reads and writes for one message.

@@ -566,3 +566,27 @@ func TestEncryptStreamWithRawKeyring(t *testing.T) {
 	assert.Equal(t, pt, whole)
 	assert.Equal(t, pt, streamed)
 }
+
+// Two raw AES keyrings under the same names but different keys (a rotated
+// key kept under its old name), in one shared cache partition, never share
+// entries: each client's messages open with its own key alone.
+func TestCacheTellsRawKeysApart(t *testing.T) {
+	cache, err := envelope.NewCache(time.Hour)
+	require.NoError(t, err)
+	shared := func(o *envelope.Options) { o.Cache, o.CachePartition = cache, "trusted" }
+	krA := mustKR(envelope.RawAESKeyring("ns", "same-name", aesKey(32)))
+	krB := mustKR(envelope.RawAESKeyring("ns", "same-name", aesKey(16)))
+	a, _ := envelope.NewWithKeyring(krA, shared)
+	b, _ := envelope.NewWithKeyring(krB, shared)
+	roundTrip(t, a, a, []byte("a"))
+	msgB := roundTrip(t, b, b, []byte("b"))
+	fresh, _ := envelope.NewWithKeyring(krB) // no cache: the key alone
+	got, err := fresh.Decrypt(context.Background(), msgB, map[string]string{"purpose": "test"})
+	require.NoError(t, err)
+	assert.Equal(t, "b", string(got))
+	assert.Equal(t, uint64(0), cache.Stats().EncryptHits)
+	// The same keyring in two clients of the partition does share.
+	a2, _ := envelope.NewWithKeyring(krA, shared)
+	roundTrip(t, a2, a2, []byte("a"))
+	assert.Equal(t, uint64(1), cache.Stats().EncryptHits)
+}

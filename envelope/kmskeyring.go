@@ -89,6 +89,8 @@ func kmsKeyringOptions(optFns []func(*KMSKeyringOptions)) KMSKeyringOptions {
 
 func (k *kmsKeyring) describe() string { return "KMS key " + k.keyID }
 
+func (k *kmsKeyring) identity() []byte { return []byte(k.describe()) }
+
 func (k *kmsKeyring) onEncrypt(ctx context.Context, m *keyMaterials) error {
 	if m.dataKey == nil {
 		m.countKMS(1)
@@ -256,6 +258,8 @@ func (k *kmsDiscoveryKeyring) describe() string {
 	}
 	return b.String()
 }
+
+func (k *kmsDiscoveryKeyring) identity() []byte { return []byte(k.describe()) }
 
 func (k *kmsDiscoveryKeyring) onEncrypt(context.Context, *keyMaterials) error {
 	return errCannotEncrypt("a KMS discovery keyring")

@@ -2,6 +2,7 @@ package envelope
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -55,6 +56,23 @@ func (k *multiKeyring) describe() string {
 	}
 	b.WriteString(")")
 	return b.String()
+}
+
+func (k *multiKeyring) identity() []byte {
+	var b []byte
+	add := func(id []byte) {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(id)))
+		b = append(b, id...)
+	}
+	if k.generator != nil {
+		add(k.generator.identity())
+	} else {
+		add(nil)
+	}
+	for _, c := range k.children {
+		add(c.identity())
+	}
+	return b
 }
 
 func (k *multiKeyring) onEncrypt(ctx context.Context, m *keyMaterials) error {

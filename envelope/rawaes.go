@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 type rawAESKeyring struct {
 	namespace, name string
 	aead            cipher.AEAD
+	fingerprint     [sha256.Size]byte // of the key, for the cache partition only
 }
 
 // RawAESKeyring returns a keyring that wraps data keys with AES-GCM under
@@ -49,7 +51,12 @@ func RawAESKeyring(namespace, name string, key []byte) (Keyring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: raw AES key: %w", ErrInvalidInput, err)
 	}
-	return &rawAESKeyring{namespace: namespace, name: name, aead: aead}, nil
+	kr := &rawAESKeyring{namespace: namespace, name: name, aead: aead}
+	h := sha256.New()
+	h.Write([]byte("awskit envelope raw AES keyring identity\x00"))
+	h.Write(key)
+	h.Sum(kr.fingerprint[:0])
+	return kr, nil
 }
 
 func checkRawNames(namespace, name string) error {
@@ -67,6 +74,10 @@ func checkRawNames(namespace, name string) error {
 
 func (k *rawAESKeyring) describe() string {
 	return fmt.Sprintf("raw AES key %q/%q", k.namespace, k.name)
+}
+
+func (k *rawAESKeyring) identity() []byte {
+	return append([]byte(k.describe()), k.fingerprint[:]...)
 }
 
 // String redacts: the keyring holds a key.

@@ -113,6 +113,16 @@ func (k *rawRSAKeyring) describe() string {
 	return fmt.Sprintf("raw RSA key %q/%q (%v)", k.namespace, k.name, k.padding)
 }
 
+// identity adds the public modulus (public, and the same for both halves of
+// the pair) to the names.
+func (k *rawRSAKeyring) identity() []byte {
+	pub := k.public
+	if pub == nil {
+		pub = &k.private.PublicKey
+	}
+	return append([]byte(k.describe()), pub.N.Bytes()...)
+}
+
 // String redacts: the keyring may hold a private key.
 func (k *rawRSAKeyring) String() string {
 	return "envelope.RawRSAKeyring(" + k.namespace + "/" + k.name + ", " + k.padding.String() + ")"
