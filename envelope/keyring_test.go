@@ -590,3 +590,44 @@ func TestCacheTellsRawKeysApart(t *testing.T) {
 	roundTrip(t, a2, a2, []byte("a"))
 	assert.Equal(t, uint64(1), cache.Stats().EncryptHits)
 }
+
+// One keyring serves many goroutines and clients at once (run with -race).
+func TestKeyringsConcurrent(t *testing.T) {
+	k := kmstest.New()
+	priv := testRSAKey(t)
+	kr := mustKR(envelope.MultiKeyring(
+		mustKR(envelope.RawAESKeyring("ns", "aes", aesKey(32))),
+		mustKR(envelope.RawRSAKeyring("ns", "rsa", envelope.RSAOAEPSHA256, &priv.PublicKey, priv)),
+		mustKR(envelope.KMSKeyring(k, k.MustCreateKey())),
+	))
+	cache, _ := envelope.NewCache(time.Hour)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := envelope.NewWithKeyring(kr, func(o *envelope.Options) {
+				if i%2 == 0 {
+					o.Cache, o.CachePartition = cache, "shared"
+				}
+			})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for j := range 5 {
+				pt := []byte(fmt.Sprintf("goroutine %d message %d", i, j))
+				msg, err := c.Encrypt(context.Background(), pt, nil)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got, err := c.Decrypt(context.Background(), msg, nil)
+				if err != nil || !bytes.Equal(got, pt) {
+					t.Errorf("goroutine %d: %v", i, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
