@@ -142,7 +142,11 @@ func (h *Header) marshalBody() ([]byte, bool) {
 		b = binary.BigEndian.AppendUint16(b, uint16(len(k.Ciphertext)))
 		b = append(b, k.Ciphertext...)
 	}
-	b = append(b, byte(Framed))
+	ct := h.ContentType
+	if ct == 0 {
+		ct = Framed
+	}
+	b = append(b, byte(ct))
 	b = binary.BigEndian.AppendUint32(b, uint32(h.FrameLength))
 	b = append(b, h.commitKey[:]...)
 	return b, true
