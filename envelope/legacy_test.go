@@ -309,3 +309,32 @@ func TestUnsignedOnlyLegacy(t *testing.T) {
 		}
 	}
 }
+
+// io.Copy from a Reader (its WriteTo) reads legacy messages, framed and
+// non-framed, as Read does.
+func TestLegacyWriteTo(t *testing.T) {
+	c := legacyClient(t)
+	for _, fl := range []int{0, 64} {
+		for _, n := range []int{0, 1, 1000} {
+			pt := bytes.Repeat([]byte("w"), n)
+			msg := legacyMessage(t, 0x0378, fl, pt)
+			r, err := c.DecryptStream(context.Background(), bytes.NewReader(msg), nil)
+			require.NoError(t, err)
+			var out bytes.Buffer
+			written, err := io.Copy(&out, r)
+			require.NoError(t, err, "frame %d, %d bytes", fl, n)
+			assert.Equal(t, int64(n), written)
+			assert.True(t, bytes.Equal(pt, out.Bytes()))
+			bad := bytes.Clone(msg)
+			bad[len(bad)-1] ^= 1
+			r, err = c.DecryptStream(context.Background(), bytes.NewReader(bad), nil)
+			require.NoError(t, err)
+			out.Reset()
+			_, err = io.Copy(&out, r)
+			assert.ErrorIs(t, err, envelope.ErrDecrypt)
+			if fl == 0 {
+				assert.Zero(t, out.Len(), "nothing of a non-framed body before it verifies")
+			}
+		}
+	}
+}
