@@ -3,6 +3,7 @@ package interop
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -17,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/awskit/awskit/envelope"
+	"github.com/awskit/awskit/internal/legacymsg"
 )
 
 // The AWS Encryption SDK test-vector framework
@@ -275,6 +277,94 @@ func TestVectorFramework(t *testing.T) {
 	}
 	t.Logf("JS refused %d cases (frame size 0: it writes no non-framed messages)", len(dm.Refused))
 	logCounts(t, "test vectors written by the JS ESDK, decrypted by awskit", counts)
+
+	// The cases the JS ESDK refused (non-framed) in the non-committing suites
+	// are built from the specification (internal/legacymsg; RSA wrapping with
+	// crypto/rsa as the raw RSA keyring specifies), then read by both.
+	specDir := filepath.Join(dir, "spec")
+	os.MkdirAll(filepath.Join(specDir, "ciphertexts"), 0o700)
+	os.MkdirAll(filepath.Join(specDir, "plaintexts"), 0o700)
+	small := read("file://plaintexts/small")
+	os.WriteFile(filepath.Join(specDir, "plaintexts", "small"), small, 0o600)
+	type specTest struct {
+		Ciphertext string         `json:"ciphertext"`
+		MasterKeys []masterKey    `json:"master-keys"`
+		Result     map[string]any `json:"result"`
+	}
+	built := map[string]specTest{}
+	specMsgs := map[string][]byte{}
+	unbuilt := 0
+	for id := range dm.Refused {
+		tc := tests[id]
+		s, ok := legacymsg.SuiteByID(mustHex16(tc.Algorithm))
+		if !ok {
+			unbuilt++ // a committing suite, non-framed: no writer here
+			continue
+		}
+		m := &legacymsg.Message{Suite: s, Context: tc.Context, NonFramed: true, Plaintext: small, DataKey: make([]byte, s.KeyLen)}
+		rand.Read(m.DataKey)
+		rand.Read(m.MessageID[:])
+		ec, err := m.FullContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mk := range tc.MasterKeys {
+			var edk legacymsg.DataKey
+			if mk.EncAlg == "aes" {
+				iv := make([]byte, 12)
+				rand.Read(iv)
+				edk, err = legacymsg.WrapAES(mk.ProviderID, mk.Key, aes[mk.Key], iv, m.DataKey, ec)
+			} else {
+				var ct []byte
+				if mk.Padding == "pkcs1" {
+					ct, err = rsa.EncryptPKCS1v15(rand.Reader, &priv.PublicKey, m.DataKey)
+				} else {
+					h := map[string]crypto.Hash{"sha1": crypto.SHA1, "sha256": crypto.SHA256, "sha384": crypto.SHA384, "sha512": crypto.SHA512}[mk.PadHash]
+					ct, err = rsa.EncryptOAEP(h.New(), rand.Reader, &priv.PublicKey, m.DataKey, nil)
+				}
+				edk = legacymsg.DataKey{ProviderID: mk.ProviderID, ProviderInfo: []byte(mk.Key), Ciphertext: ct}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.DataKeys = append(m.DataKeys, edk)
+		}
+		msg, err := legacymsg.Build(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(specDir, "ciphertexts", id), msg, 0o600)
+		specMsgs[id] = msg
+		built[id] = specTest{"file://ciphertexts/" + id, tc.MasterKeys, map[string]any{"output": map[string]any{"plaintext": "file://plaintexts/small"}}}
+	}
+	specManifest := filepath.Join(specDir, "manifest.json")
+	writeJSON(t, specManifest, map[string]any{"manifest": map[string]any{"type": "awses-decrypt", "version": 2}, "keys": "file://" + keysFile, "tests": built})
+	specResults := filepath.Join(dir, "spec-results.json")
+	runVectors(t, "decrypt", keysFile, specManifest, specResults)
+	var sres map[string]string
+	if b, err := os.ReadFile(specResults); err != nil || json.Unmarshal(b, &sres) != nil || len(sres) != len(built) {
+		t.Fatalf("%d results for %d built cases: %v", len(sres), len(built), err)
+	}
+	counts = map[string]int{}
+	for id, r := range sres {
+		if r != "ok" {
+			t.Errorf("%s: JS decrypt of the spec-built non-framed message: %s", id, r)
+			continue
+		}
+		tc := tests[id]
+		c, err := envelope.NewWithKeyring(awskitKeyring(t, tc.MasterKeys, aes, priv), allowLegacy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Decrypt(context.Background(), specMsgs[id], tc.Context)
+		if err != nil || !bytes.Equal(got, small) {
+			t.Errorf("%s: awskit decrypt of the spec-built non-framed message: %v", id, err)
+			continue
+		}
+		counts["0x"+tc.Algorithm+" "+tc.MasterKeys[0].Key+"/"+tc.MasterKeys[0].Padding+tc.MasterKeys[0].PadHash]++
+	}
+	t.Logf("non-framed cases built from the spec: %d; not built (committing suites, non-framed): %d", len(built), unbuilt)
+	logCounts(t, "spec-built non-framed test vectors, decrypted by the JS ESDK and awskit", counts)
 
 	// awskit writes, JS reads.
 	goDir := filepath.Join(dir, "go")
