@@ -34,7 +34,7 @@ func TestOptionsNotAliased(t *testing.T) {
 			h, err := envelope.ParseHeader(msg)
 			require.NoError(t, err)
 			require.Len(t, h.DataKeys, 2)
-			assert.Equal(t, second, h.DataKeys[1].KeyARN, "cached %v: the caller's later change reached the Client", cached)
+			assert.Equal(t, second, h.DataKeys[1].ProviderInfo, "cached %v: the caller's later change reached the Client", cached)
 
 			// The message decrypts under the second key alone, and not by a
 			// Client of the third.

@@ -272,9 +272,7 @@ func (c *Client) encryptCacheKey(serializedContext []byte) [sha512.Size384]byte 
 	w.field([]byte("encrypt"))
 	w.field(c.partition)
 	w.field(binary.BigEndian.AppendUint16(nil, uint16(c.opts.Suite)))
-	for _, k := range c.allowed {
-		w.field([]byte(k))
-	}
+	w.field(c.keyring.identity())
 	w.field(serializedContext)
 	return w.sum()
 }
@@ -287,13 +285,11 @@ func (c *Client) decryptCacheKey(h *Header) [sha512.Size384]byte {
 	w := &cacheKeyWriter{}
 	w.field([]byte("decrypt"))
 	w.field(c.partition)
-	for _, k := range c.allowed {
-		w.field([]byte(k))
-	}
+	w.field(c.keyring.identity())
 	w.field(binary.BigEndian.AppendUint16(nil, uint16(h.Suite)))
 	for _, k := range h.DataKeys {
 		w.field([]byte(k.ProviderID))
-		w.field([]byte(k.KeyARN))
+		w.field([]byte(k.ProviderInfo))
 		w.field(k.Ciphertext)
 	}
 	ctx, _ := serializeContext(nil, h.EncryptionContext)

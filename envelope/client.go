@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
-
-	"github.com/awskit/awskit/arn"
 )
 
 // KMS is the subset of *kms.Client (aws-sdk-go-v2/service/kms) this package
@@ -37,23 +35,30 @@ const maxFrameLen = min(maxFrameLength, math.MaxInt-finalFrameOverhead)
 
 // Options configure a Client. The zero value means the defaults.
 type Options struct {
-	Suite                Suite     // default SuiteCommitKeyECDSAP384, as the AWS Encryption SDK
+	Suite                Suite     // default SuiteCommitKeyECDSAP384, as the AWS Encryption SDK; only committing suites can encrypt
 	FrameLength          int       // plaintext bytes per frame; default 4096; 1 to 2^31-1 (less 48 bytes on 32-bit platforms, where a frame must fit in an int)
-	AdditionalKeyIDs     []string  // the data key is also encrypted under each of these key ARNs; New copies the slice
+	AdditionalKeyIDs     []string  // New only: the data key is also encrypted under each of these key ARNs; New copies the slice
 	MaxEncryptedDataKeys int       // decrypt refuses messages with more; default 10; encrypt may not exceed it either
-	Rand                 io.Reader // message IDs and signing keys; default crypto/rand.Reader (crypto/ecdsa keeps signing keys unreproducible even from a seeded reader)
+	Rand                 io.Reader // message IDs, signing keys, and the data keys and IVs of raw keyrings; default crypto/rand.Reader (crypto/ecdsa keeps signing keys unreproducible even from a seeded reader)
 
 	// MaxFrameLength bounds the frame length DecryptStream accepts from a
 	// header, and so the memory it allocates; default 64 MiB; 1 to 2^31-1
-	// (less 48 bytes on 32-bit platforms). Decrypt is bounded by the message
-	// it is given.
+	// (less 48 bytes on 32-bit platforms). It bounds a non-framed body's
+	// content length the same way. Decrypt is bounded by the message it is
+	// given.
 	MaxFrameLength int
+
+	// CommitmentPolicy says which messages decrypt; the zero value,
+	// RequireEncryptRequireDecrypt, reads only the committing suites.
+	// Encryption always writes a committing suite.
+	CommitmentPolicy CommitmentPolicy
 
 	// Cache, when set, reuses data keys within its limits: Encrypt takes
 	// encryption materials from it, and Decrypt and DecryptStream decrypted
 	// data keys. EncryptStream, whose length is unknown when the data key is
-	// chosen, always asks KMS. Read Cache's documentation for the security
-	// trade-off. nil: every message costs a KMS call.
+	// chosen, always asks the keyring. Read Cache's documentation for the
+	// security trade-off. nil: every message costs a keyring call (a KMS
+	// call for KMS keys).
 	Cache *Cache
 
 	// CachePartition names the part of Cache this Client uses. Clients
@@ -89,25 +94,58 @@ type Options struct {
 	Concurrency int
 }
 
+// CommitmentPolicy is the AWS Encryption SDKs' commitment policy: which
+// algorithm suites a Client may decrypt. Encryption always uses a
+// committing suite (the policies that let an SDK encrypt without key
+// commitment are not offered).
+type CommitmentPolicy int
+
+const (
+	// RequireEncryptRequireDecrypt decrypts only messages of the committing
+	// suites (message format version 2). A message of a non-committing
+	// suite fails with ErrCommitmentPolicy before any key is asked for. The
+	// zero value and the AWS Encryption SDKs' default.
+	RequireEncryptRequireDecrypt CommitmentPolicy = iota
+	// RequireEncryptAllowDecrypt also decrypts the nine non-committing
+	// suites (message format version 1), which the AWS Encryption SDKs
+	// wrote before version 2.0: for reading old messages during a
+	// migration. Such messages do not commit to their data key: a message
+	// crafted by someone holding several of its data keys could decrypt to
+	// different plaintexts under different keys.
+	RequireEncryptAllowDecrypt
+)
+
+// String returns the policy's name in the AWS Encryption SDKs.
+func (p CommitmentPolicy) String() string {
+	switch p {
+	case RequireEncryptRequireDecrypt:
+		return "REQUIRE_ENCRYPT_REQUIRE_DECRYPT"
+	case RequireEncryptAllowDecrypt:
+		return "REQUIRE_ENCRYPT_ALLOW_DECRYPT"
+	}
+	return fmt.Sprintf("CommitmentPolicy(%d)", int(p))
+}
+
 // Client encrypts and decrypts messages in the AWS Encryption SDK message
-// format (v2, key commitment) under KMS keys. It is safe for concurrent use;
-// it holds no key material between calls (a Cache it is given may). Its zero
-// value is not usable: make Clients with New.
+// format under the keys of a Keyring. It is safe for concurrent use; it
+// holds no key material between calls (a Cache it is given may). Its zero
+// value is not usable: make Clients with New or NewWithKeyring.
 type Client struct {
-	kms       KMS
-	keyID     string
-	allowed   []string // key ARNs whose encrypted data keys Decrypt tries
+	keyring   Keyring
+	keyID     string // New's keyID; "" for NewWithKeyring
 	opts      Options
 	partition []byte // the cache partition: Options.CachePartition or a random name
 }
 
-// New returns a Client that generates data keys under keyID and decrypts
-// only data keys encrypted under keyID or Options.AdditionalKeyIDs (strict
-// mode). keyID and the additional IDs must be KMS key ARNs
-// (arn:PARTITION:kms:REGION:ACCOUNT:key/ID); an alias ARN is accepted for
-// encryption, but messages record the key ARN KMS answers with, so a client
-// configured with an alias cannot decrypt them (Decrypt returns ErrNoKey).
-// Errors match ErrInvalidInput.
+// New returns a Client for KMS keys: it generates data keys under keyID,
+// encrypts each also under Options.AdditionalKeyIDs, and decrypts only data
+// keys encrypted under one of these keys (strict mode; a multi-Region key
+// also matches its replicas in other Regions). It is the short form of
+// NewWithKeyring with a MultiKeyring of KMSKeyrings. keyID and the
+// additional IDs must be KMS key ARNs (arn:PARTITION:kms:REGION:ACCOUNT:key/ID);
+// an alias ARN is accepted for encryption, but messages record the key ARN
+// KMS answers with, so a client configured with an alias cannot decrypt
+// them (Decrypt returns ErrNoKey). Errors match ErrInvalidInput.
 func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 	var o Options
 	for _, fn := range optFns {
@@ -119,11 +157,61 @@ func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 	if client == nil {
 		return nil, fmt.Errorf("%w: nil KMS client", ErrInvalidInput)
 	}
+	o.AdditionalKeyIDs = slices.Clone(o.AdditionalKeyIDs)
+	generator, err := KMSKeyring(client, keyID)
+	if err != nil {
+		return nil, err
+	}
+	kr := generator
+	if len(o.AdditionalKeyIDs) > 0 {
+		children := make([]Keyring, 0, len(o.AdditionalKeyIDs))
+		for _, id := range o.AdditionalKeyIDs {
+			k, err := KMSKeyring(client, id)
+			if err != nil {
+				return nil, err
+			}
+			children = append(children, k)
+		}
+		if kr, err = MultiKeyring(generator, children...); err != nil {
+			return nil, err
+		}
+	}
+	c, err := newClient(kr, o)
+	if err != nil {
+		return nil, err
+	}
+	if 1+len(o.AdditionalKeyIDs) > c.opts.MaxEncryptedDataKeys {
+		return nil, fmt.Errorf("%w: %d keys, more than MaxEncryptedDataKeys %d", ErrInvalidInput, 1+len(o.AdditionalKeyIDs), c.opts.MaxEncryptedDataKeys)
+	}
+	c.keyID = keyID
+	return c, nil
+}
+
+// NewWithKeyring returns a Client that gets and wraps data keys with kr:
+// KMSKeyring, KMSDiscoveryKeyring, RawAESKeyring, RawRSAKeyring or a
+// MultiKeyring of them. Options.AdditionalKeyIDs is refused (wrap kr in a
+// MultiKeyring instead). Errors match ErrInvalidInput.
+func NewWithKeyring(kr Keyring, optFns ...func(*Options)) (*Client, error) {
+	var o Options
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if kr == nil {
+		return nil, fmt.Errorf("%w: nil keyring", ErrInvalidInput)
+	}
+	if len(o.AdditionalKeyIDs) > 0 {
+		return nil, fmt.Errorf("%w: AdditionalKeyIDs is for New; combine keyrings with MultiKeyring", ErrInvalidInput)
+	}
+	return newClient(kr, o)
+}
+
+// newClient validates o, sets its defaults, and returns the Client.
+func newClient(kr Keyring, o Options) (*Client, error) {
 	if o.Suite == 0 {
 		o.Suite = SuiteCommitKeyECDSAP384
 	}
 	if !o.Suite.valid() {
-		return nil, fmt.Errorf("%w: suite %v is not supported", ErrInvalidInput, o.Suite)
+		return nil, fmt.Errorf("%w: suite %v cannot encrypt (only the committing suites can)", ErrInvalidInput, o.Suite)
 	}
 	if o.FrameLength == 0 {
 		o.FrameLength = DefaultFrameLength
@@ -137,14 +225,14 @@ func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 	if o.MaxEncryptedDataKeys < 1 || o.MaxEncryptedDataKeys > maxU16 {
 		return nil, fmt.Errorf("%w: MaxEncryptedDataKeys %d", ErrInvalidInput, o.MaxEncryptedDataKeys)
 	}
-	if 1+len(o.AdditionalKeyIDs) > o.MaxEncryptedDataKeys {
-		return nil, fmt.Errorf("%w: %d keys, more than MaxEncryptedDataKeys %d", ErrInvalidInput, 1+len(o.AdditionalKeyIDs), o.MaxEncryptedDataKeys)
-	}
 	if o.MaxFrameLength == 0 {
 		o.MaxFrameLength = DefaultMaxFrameLength
 	}
 	if o.MaxFrameLength < 1 || o.MaxFrameLength > maxFrameLen {
 		return nil, fmt.Errorf("%w: MaxFrameLength %d, allowed 1 to %d", ErrInvalidInput, o.MaxFrameLength, maxFrameLen)
+	}
+	if o.CommitmentPolicy != RequireEncryptRequireDecrypt && o.CommitmentPolicy != RequireEncryptAllowDecrypt {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidInput, o.CommitmentPolicy)
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Reader
@@ -152,7 +240,7 @@ func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 	if o.Concurrency < 0 {
 		return nil, fmt.Errorf("%w: Concurrency %d", ErrInvalidInput, o.Concurrency)
 	}
-	c := &Client{kms: client, keyID: keyID, opts: o}
+	c := &Client{keyring: kr, opts: o}
 	if o.CachePartition != "" {
 		c.partition = append([]byte("named:"), o.CachePartition...)
 	} else {
@@ -161,16 +249,11 @@ func New(client KMS, keyID string, optFns ...func(*Options)) (*Client, error) {
 		c.partition = append([]byte("client:"), make([]byte, 16)...)
 		rand.Read(c.partition[len("client:"):]) // never fails (crypto/rand, Go 1.24)
 	}
-	for _, id := range append([]string{keyID}, o.AdditionalKeyIDs...) {
-		if _, err := arn.ParseKey(id); err != nil {
-			return nil, fmt.Errorf("%w: key %q: %w", ErrInvalidInput, id, err)
-		}
-		c.allowed = append(c.allowed, id)
-	}
 	return c, nil
 }
 
-// KeyID returns the key ARN the client generates data keys under.
+// KeyID returns the key ARN New was given; "" for a Client made with
+// NewWithKeyring.
 func (c *Client) KeyID() string { return c.keyID }
 
 // checkContext validates the caller's encryption context and returns its
@@ -192,15 +275,6 @@ func (c *Client) countKMS(n int) {
 	if c.opts.Cache != nil {
 		c.opts.Cache.addKMSCalls(n)
 	}
-}
-
-func (c *Client) isAllowed(keyARN string) bool {
-	for _, a := range c.allowed {
-		if a == keyARN {
-			return true
-		}
-	}
-	return false
 }
 
 // requireContext checks that every pair of want is in the message's context.

@@ -77,7 +77,7 @@ func TestWrongCommitKeyWithValidHeaderTag(t *testing.T) {
 		for _, flip := range []int{0, 17, commitKeySize - 1} {
 			hb := bytes.Clone(x.h.body)
 			hb[len(hb)-commitKeySize+flip] ^= 0x01 // the commit key is the last field of the body
-			header := append(hb, x.f.headerTag(hb)...)
+			header := append(hb, x.f.headerTag(x.h.authIV[:], hb)...)
 			msg := x.finish(t, append(header, body...))
 			parsed, err := ParseHeader(msg)
 			require.NoError(t, err)
@@ -142,8 +142,9 @@ func TestFinalFrameLengthBound(t *testing.T) {
 			// large blocks) relies on the frame-length bound alone.
 			h, err := parseHeader(msg, 0)
 			require.NoError(t, err)
-			r, err := x.c.newReader(context.Background(), h, msg[:h.Size], bytes.NewReader(msg[h.Size:]), len(msg), nil)
+			r, err := x.c.newReader(context.Background(), h, msg[:h.Size], bytes.NewReader(msg[h.Size:]), int64(len(msg)), false, nil)
 			require.NoError(t, err)
+			r.in = make([]byte, 0, len(msg)) // newReader sizes it to one frame
 			got, err := io.ReadAll(r)
 			assert.ErrorIs(t, err, ErrDecrypt, "%v %+v: roomy buffer", suite, tc)
 			assert.Len(t, got, tc.regular*fl, "%v %+v: roomy buffer", suite, tc)

@@ -1,7 +1,8 @@
-// Package envelope does KMS envelope encryption in the AWS Encryption SDK
-// message format (version 2, with key commitment), so that messages it
-// writes decrypt with the official AWS Encryption SDKs (Java, Python,
-// JavaScript, C, Go, the CLI) and theirs decrypt here.
+// Package envelope does envelope encryption (KMS or raw keys) in the AWS
+// Encryption SDK message format (version 2, with key commitment), so that
+// messages it writes decrypt with the official AWS Encryption SDKs (Java,
+// Python, JavaScript, C, Go, the CLI) and theirs, of any version, decrypt
+// here.
 //
 // # Envelope encryption
 //
@@ -59,9 +60,41 @@
 // documentation for the security trade-off. Clients share cache entries
 // only when given the same Options.CachePartition.
 //
-// Decryption is strict: only encrypted data keys whose provider is "aws-kms"
-// and whose key ARN is one the Client was configured with are sent to KMS.
+// With New, decryption is strict: only encrypted data keys whose provider
+// is "aws-kms" and whose key ARN is one the Client was configured with (or,
+// for a multi-Region key, its replica in another Region) are sent to KMS.
 // The encryption context passed to Decrypt lists pairs that must be present.
+//
+// # Keyrings
+//
+// A [Keyring] gets and wraps the data key; [NewWithKeyring] takes one, and
+// New is the short form for KMS keys. The keyrings are the AWS Encryption
+// SDKs', with the same wire format, so messages interoperate both ways:
+//
+//   - [KMSKeyring]: one KMS key, strict, multi-Region key aware; grant
+//     tokens on every call ([KMSKeyringOptions]).
+//   - [KMSDiscoveryKeyring]: decrypts with whatever KMS key a message names,
+//     limited by a [DiscoveryFilter] (partition and accounts); optionally
+//     multi-Region key aware in one Region. It cannot encrypt.
+//   - [RawAESKeyring]: an AES key the caller holds, no KMS at all.
+//   - [RawRSAKeyring]: an RSA key pair; a public key alone encrypts (escrow),
+//     a private key alone decrypts.
+//   - [MultiKeyring]: a generator and children: every one wraps the data
+//     key, any one opens the message.
+//
+// The Cache works with every keyring.
+//
+// # Older messages
+//
+// Decryption also reads every message the AWS Encryption SDKs have written:
+// message format version 1 with the nine non-committing suites (the SDKs'
+// default before 2.0 was [SuiteAES256HKDFSHA384ECDSAP384]), framed or
+// non-framed. Those suites do not commit to the data key, so the default
+// [CommitmentPolicy] refuses them with [ErrCommitmentPolicy] before any key
+// is asked for; RequireEncryptAllowDecrypt reads them during a migration.
+// Encryption always writes a committing suite, framed. A non-framed body is
+// released only after its tag verifies, so DecryptStream holds it whole,
+// up to Options.MaxFrameLength.
 //
 // # Errors and secrets
 //
@@ -81,4 +114,6 @@
 //     https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/message-format.html
 //   - The specification: https://github.com/awslabs/aws-encryption-sdk-specification
 //   - Key commitment: https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/concepts.html#key-commitment
+//   - Keyrings: https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/choose-keyring.html
+//   - Migrating from non-committing suites: https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/migration.html
 package envelope

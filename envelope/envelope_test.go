@@ -50,7 +50,7 @@ func TestRoundTrip(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, suite, h.Suite)
 				assert.Equal(t, fl, h.FrameLength)
-				assert.Equal(t, keyARN, h.DataKeys[0].KeyARN)
+				assert.Equal(t, keyARN, h.DataKeys[0].ProviderInfo)
 				assert.Equal(t, "acme", h.EncryptionContext["tenant"])
 				got, err := c.Decrypt(context.Background(), msg, map[string]string{"tenant": "acme"})
 				require.NoError(t, err, "suite %v frame %d size %d", suite, fl, n)
@@ -120,5 +120,6 @@ func assertNoKeyMaterial(t *testing.T, s string) {
 func TestSuiteString(t *testing.T) {
 	assert.Equal(t, "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY", envelope.SuiteCommitKey.String())
 	assert.Equal(t, "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384", envelope.SuiteCommitKeyECDSAP384.String())
-	assert.Equal(t, "Suite(0x0178)", envelope.Suite(0x0178).String())
+	assert.Equal(t, "ALG_AES_256_GCM_IV12_TAG16_HKDF_SHA256", envelope.Suite(0x0178).String())
+	assert.Equal(t, "Suite(0x0179)", envelope.Suite(0x0179).String())
 }

@@ -66,7 +66,7 @@ func TestErrDecryptMatchesEveryMessageFailure(t *testing.T) {
 	}
 
 	_, err = newClient(t, k, other).Decrypt(context.Background(), msg, nil)
-	assert.ErrorContains(t, err, "none of the message's 1 data keys is under "+other)
+	assert.ErrorContains(t, err, "no encrypted data key of the message is for KMS key "+other)
 
 	// The KMS error reached through ErrNoKey is still the SDK's.
 	_, err = c.Decrypt(context.Background(), flippedEDK, nil)

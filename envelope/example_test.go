@@ -47,7 +47,7 @@ func ExampleClient_Encrypt() {
 		return
 	}
 	h, _ := envelope.ParseHeader(msg)
-	fmt.Println(h.Suite, h.FrameLength, h.EncryptionContext["purpose"], h.DataKeys[0].ProviderID, h.DataKeys[0].KeyARN == keyARN)
+	fmt.Println(h.Suite, h.FrameLength, h.EncryptionContext["purpose"], h.DataKeys[0].ProviderID, h.DataKeys[0].ProviderInfo == keyARN)
 	fmt.Println("message bytes:", len(msg), "header bytes:", h.Size)
 	// Output:
 	// ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY 1024 example aws-kms true
@@ -115,7 +115,7 @@ func ExampleParseHeader() {
 	slices.Sort(keys)
 	fmt.Println(h.Suite)
 	fmt.Println(keys) // the signed suite adds its public key
-	fmt.Println(len(h.DataKeys), h.DataKeys[0].KeyARN == a, h.DataKeys[1].KeyARN == b)
+	fmt.Println(len(h.DataKeys), h.DataKeys[0].ProviderInfo == a, h.DataKeys[1].ProviderInfo == b)
 	// Output:
 	// ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384
 	// [aws-crypto-public-key team]

@@ -11,12 +11,13 @@ import (
 // room.
 type framer struct {
 	aead      cipher.AEAD
-	messageID [messageIDSize]byte
+	messageID []byte // 32 bytes (version 2) or 16 (version 1)
 	iv        [ivSize]byte
-	aad       [messageIDSize + len(finalAADLabel) + 4 + 8]byte
+	aad       [messageIDSize + len(singleAADLabel) + 4 + 8]byte
 }
 
-func newFramer(contentKey []byte, messageID [messageIDSize]byte) (*framer, error) {
+// newFramer returns the framer of a content key (16, 24 or 32 bytes).
+func newFramer(contentKey []byte, messageID []byte) (*framer, error) {
 	block, err := aes.NewCipher(contentKey)
 	if err != nil {
 		return nil, err
@@ -32,7 +33,7 @@ func newFramer(contentKey []byte, messageID [messageIDSize]byte) (*framer, error
 // sequence number (u32) and plaintext length (u64).
 func (f *framer) frameAAD(seq uint32, final bool, n int) []byte {
 	b := f.aad[:0]
-	b = append(b, f.messageID[:]...)
+	b = append(b, f.messageID...)
 	if final {
 		b = append(b, finalAADLabel...)
 	} else {
@@ -78,20 +79,35 @@ func (f *framer) seal(dst []byte, seq uint32, final bool, plaintext []byte) []by
 	return f.aead.Seal(dst, iv, plaintext, f.frameAAD(seq, final, len(plaintext)))
 }
 
-// open authenticates and decrypts one frame's ciphertext||tag, appending the
-// plaintext to dst.
-func (f *framer) open(dst []byte, seq uint32, final bool, ciphertextAndTag []byte) ([]byte, error) {
+// open authenticates and decrypts one frame's ciphertext||tag with iv,
+// appending the plaintext to dst.
+func (f *framer) open(dst []byte, seq uint32, final bool, iv, ciphertextAndTag []byte) ([]byte, error) {
 	n := len(ciphertextAndTag) - tagSize
-	out, err := f.aead.Open(dst, f.frameIV(seq), ciphertextAndTag, f.frameAAD(seq, final, n))
+	out, err := f.aead.Open(dst, iv, ciphertextAndTag, f.frameAAD(seq, final, n))
 	if err != nil {
 		return dst, ErrDecrypt
 	}
 	return out, nil
 }
 
-// headerTag computes the header authentication tag: AES-GCM with a zero IV
-// over an empty plaintext, the header body as AAD.
-func (f *framer) headerTag(body []byte) []byte {
-	var iv [ivSize]byte
-	return f.aead.Seal(nil, iv[:], nil, body)
+// openSingle authenticates and decrypts a non-framed body's
+// ciphertext||tag: its AAD is the message ID, the "Single Block" label,
+// sequence number 1 and the content length.
+func (f *framer) openSingle(dst []byte, iv, ciphertextAndTag []byte) ([]byte, error) {
+	n := len(ciphertextAndTag) - tagSize
+	b := append(f.aad[:0], f.messageID...)
+	b = append(b, singleAADLabel...)
+	b = binary.BigEndian.AppendUint32(b, 1)
+	b = binary.BigEndian.AppendUint64(b, uint64(n))
+	out, err := f.aead.Open(dst, iv, ciphertextAndTag, b)
+	if err != nil {
+		return dst, ErrDecrypt
+	}
+	return out, nil
+}
+
+// headerTag computes the header authentication tag: AES-GCM with iv (zero
+// in version 2) over an empty plaintext, the header body as AAD.
+func (f *framer) headerTag(iv, body []byte) []byte {
+	return f.aead.Seal(nil, iv, nil, body)
 }

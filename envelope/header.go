@@ -2,44 +2,82 @@ package envelope
 
 import (
 	"encoding/binary"
+	"fmt"
 	"slices"
 	"unicode/utf8"
 )
 
 const (
-	formatVersion  = 0x02
-	contentFramed  = 0x02
-	providerAWSKMS = "aws-kms"
-	publicKeyField = "aws-crypto-public-key"
-	reservedPrefix = "aws-crypto-"
-	maxU16         = 1<<16 - 1
-	maxFrameLength = 1<<31 - 1 // the AWS Encryption SDKs' limit
-	finalFrameMark = 0xFFFFFFFF
-	maxFrames      = 1<<32 - 1 // sequence numbers are u32 and 0xFFFFFFFF marks the final frame
-	frameAADLabel  = "AWSKMSEncryptionClient Frame"
-	finalAADLabel  = "AWSKMSEncryptionClient Final Frame"
+	formatVersion   = 0x02
+	formatVersionV1 = 0x01
+	messageTypeV1   = 0x80 // "customer authenticated encrypted data", the only type of version 1
+	providerAWSKMS  = "aws-kms"
+	publicKeyField  = "aws-crypto-public-key"
+	reservedPrefix  = "aws-crypto-"
+	maxU16          = 1<<16 - 1
+	maxFrameLength  = 1<<31 - 1 // the AWS Encryption SDKs' limit
+	finalFrameMark  = 0xFFFFFFFF
+	maxFrames       = 1<<32 - 1 // sequence numbers are u32 and 0xFFFFFFFF marks the final frame
+	frameAADLabel   = "AWSKMSEncryptionClient Frame"
+	finalAADLabel   = "AWSKMSEncryptionClient Final Frame"
+	singleAADLabel  = "AWSKMSEncryptionClient Single Block"
+	// maxNonFramed is the longest non-framed content: AES-GCM's limit of
+	// 2^36-32 bytes under one IV.
+	maxNonFramed = 1<<36 - 32
 )
+
+// ContentType says how a message body is laid out.
+type ContentType byte
+
+const (
+	// NonFramed is a body of one AES-GCM ciphertext (content type 0x01),
+	// which some AWS Encryption SDKs write on request. Decrypt reads it;
+	// Encrypt never writes it.
+	NonFramed ContentType = 0x01
+	// Framed is a body of frames (content type 0x02), what Encrypt writes.
+	Framed ContentType = 0x02
+)
+
+// String returns "framed" or "non-framed".
+func (t ContentType) String() string {
+	switch t {
+	case NonFramed:
+		return "non-framed"
+	case Framed:
+		return "framed"
+	}
+	return fmt.Sprintf("ContentType(0x%02x)", byte(t))
+}
 
 // DataKey is one encrypted data key of a message header.
 type DataKey struct {
-	ProviderID string // "aws-kms" for KMS keys
-	KeyARN     string // provider info: the ARN of the KMS key that encrypted it
-	Ciphertext []byte // the KMS CiphertextBlob
+	// ProviderID names the keyring that wrapped the key: "aws-kms" for
+	// KMS, the key namespace for raw AES and raw RSA keys.
+	ProviderID string
+	// ProviderInfo identifies the wrapping key: for "aws-kms" the KMS key
+	// ARN; for a raw RSA key its name; for a raw AES key its name followed
+	// by binary fields (tag length, IV length and IV).
+	ProviderInfo string
+	Ciphertext   []byte // the encrypted data key: KMS CiphertextBlob, or the raw keyring's ciphertext
 }
 
-// Header is a parsed message header (format version 2). ParseHeader does not
-// authenticate it: only Decrypt, with the data key, can. A Header holds no
-// secret (the commit key is public by design) and is not modified after
-// parsing, so it may be read concurrently.
+// Header is a parsed message header, of message format version 1 or 2.
+// ParseHeader does not authenticate it: only Decrypt, with the data key,
+// can. A Header holds no secret (the commit key is public by design) and is
+// not modified after parsing, so it may be read concurrently.
 type Header struct {
-	Suite             Suite
-	MessageID         [32]byte          // random, unique per message; the HKDF salt
-	EncryptionContext map[string]string // including aws-crypto-public-key for the signed suite
+	Version           int               // message format version: 2, or 1 for the non-committing suites
+	Suite             Suite             // algorithm suite
+	MessageID         []byte            // random, unique per message: 32 bytes (version 2, the HKDF salt) or 16 (version 1)
+	EncryptionContext map[string]string // including aws-crypto-public-key for the signed suites
 	DataKeys          []DataKey
-	FrameLength       int // plaintext bytes per frame
-	Size              int // bytes of the header, authentication tag included
+	ContentType       ContentType // Framed or NonFramed
+	FrameLength       int         // plaintext bytes per frame; 0 for NonFramed
+	IVLength          int         // bytes of every IV: 12 for every suite
+	Size              int         // bytes of the header, authentication tag included
 
-	commitKey [commitKeySize]byte
+	commitKey [commitKeySize]byte // version 2
+	authIV    [ivSize]byte        // version 1 (version 2: zero)
 	authTag   [tagSize]byte
 	body      []byte // the serialized header body: the AAD of the header tag
 }
@@ -81,7 +119,7 @@ func (h *Header) marshalBody() ([]byte, bool) {
 	b := make([]byte, 0, 128+64*len(h.DataKeys))
 	b = append(b, formatVersion)
 	b = binary.BigEndian.AppendUint16(b, uint16(h.Suite))
-	b = append(b, h.MessageID[:]...)
+	b = append(b, h.MessageID...)
 	lenAt := len(b)
 	b = append(b, 0, 0)
 	b, ok := serializeContext(b, h.EncryptionContext)
@@ -94,17 +132,21 @@ func (h *Header) marshalBody() ([]byte, bool) {
 	}
 	b = binary.BigEndian.AppendUint16(b, uint16(len(h.DataKeys)))
 	for _, k := range h.DataKeys {
-		if len(k.ProviderID) > maxU16 || len(k.KeyARN) > maxU16 || len(k.Ciphertext) > maxU16 {
+		if len(k.ProviderID) > maxU16 || len(k.ProviderInfo) > maxU16 || len(k.Ciphertext) > maxU16 {
 			return nil, false
 		}
 		b = binary.BigEndian.AppendUint16(b, uint16(len(k.ProviderID)))
 		b = append(b, k.ProviderID...)
-		b = binary.BigEndian.AppendUint16(b, uint16(len(k.KeyARN)))
-		b = append(b, k.KeyARN...)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(k.ProviderInfo)))
+		b = append(b, k.ProviderInfo...)
 		b = binary.BigEndian.AppendUint16(b, uint16(len(k.Ciphertext)))
 		b = append(b, k.Ciphertext...)
 	}
-	b = append(b, contentFramed)
+	ct := h.ContentType
+	if ct == 0 {
+		ct = Framed
+	}
+	b = append(b, byte(ct))
 	b = binary.BigEndian.AppendUint32(b, uint32(h.FrameLength))
 	b = append(b, h.commitKey[:]...)
 	return b, true
@@ -152,13 +194,14 @@ func (r *reader) u32(field string) uint32 {
 	return 0
 }
 
-// ParseHeader parses the header at the start of message: suite, message ID,
-// encryption context, encrypted data keys (provider and key ARN), frame
-// length. It authenticates nothing (that needs the data key); it rejects,
-// with ErrMalformed, anything but a v2 framed message of SuiteCommitKey or
-// SuiteCommitKeyECDSAP384, and bounds every length by the bytes present
-// before allocating. Fields of the returned Header are copies, not aliases of
-// message.
+// ParseHeader parses the header at the start of message: format version,
+// suite, message ID, encryption context, encrypted data keys, content type,
+// frame length, IV length. It reads message format version 2 with the
+// committing suites and version 1 with the nine non-committing suites,
+// framed or not. It authenticates nothing (that needs the data key); it
+// rejects, with ErrMalformed, anything else, and bounds every length by the
+// bytes present before allocating. Fields of the returned Header are copies,
+// not aliases of message.
 func ParseHeader(message []byte) (*Header, error) {
 	h, err := parseHeader(message, 0)
 	if err != nil {
@@ -170,15 +213,27 @@ func ParseHeader(message []byte) (*Header, error) {
 // parseHeader parses a header; maxKeys > 0 rejects more data keys.
 func parseHeader(message []byte, maxKeys int) (*Header, error) {
 	r := &reader{b: message}
-	h := &Header{}
-	if v := r.u8("version"); r.err == nil && v != formatVersion {
-		return nil, malformed("version 0x%02x, only 0x02 is supported", v)
+	h := &Header{IVLength: ivSize}
+	h.Version = int(r.u8("version"))
+	if r.err == nil && h.Version != formatVersion && h.Version != formatVersionV1 {
+		return nil, malformed("version 0x%02x, only 0x01 and 0x02 are supported", h.Version)
+	}
+	if h.Version == formatVersionV1 {
+		if t := r.u8("type"); r.err == nil && t != messageTypeV1 {
+			return nil, malformed("message type 0x%02x, only 0x80 is supported", t)
+		}
 	}
 	h.Suite = Suite(r.u16("suite"))
-	if r.err == nil && !h.Suite.valid() {
-		return nil, malformed("suite %v is not supported", h.Suite)
+	if r.err == nil {
+		if i := h.Suite.info(); i == nil || int(i.version) != h.Version {
+			return nil, malformed("suite %v is not supported in message format version %d", h.Suite, h.Version)
+		}
 	}
-	copy(h.MessageID[:], r.take(messageIDSize, "message ID"))
+	idLen := messageIDSize
+	if h.Version == formatVersionV1 {
+		idLen = messageIDSizeV1
+	}
+	h.MessageID = slices.Clone(r.take(idLen, "message ID"))
 	ecLen := r.u16("encryption context length")
 	ec := r.take(ecLen, "encryption context")
 	if r.err != nil {
@@ -201,23 +256,42 @@ func parseHeader(message []byte, maxKeys int) (*Header, error) {
 	for i := 0; i < n && r.err == nil; i++ {
 		var k DataKey
 		k.ProviderID = string(r.take(r.u16("provider ID length"), "provider ID"))
-		k.KeyARN = string(r.take(r.u16("provider info length"), "provider info"))
+		k.ProviderInfo = string(r.take(r.u16("provider info length"), "provider info"))
 		k.Ciphertext = slices.Clone(r.take(r.u16("encrypted data key length"), "encrypted data key"))
 		h.DataKeys = append(h.DataKeys, k)
 	}
-	if ct := r.u8("content type"); r.err == nil && ct != contentFramed {
-		return nil, malformed("content type 0x%02x, only framed (0x02) is supported", ct)
+	h.ContentType = ContentType(r.u8("content type"))
+	if r.err == nil && h.ContentType != Framed && h.ContentType != NonFramed {
+		return nil, malformed("content type 0x%02x, want 0x01 (non-framed) or 0x02 (framed)", byte(h.ContentType))
+	}
+	if h.Version == formatVersionV1 {
+		if rs := r.take(4, "reserved"); r.err == nil && string(rs) != "\x00\x00\x00\x00" {
+			return nil, malformed("reserved field is not zero")
+		}
+		if l := r.u8("IV length"); r.err == nil && int(l) != ivSize {
+			return nil, malformed("IV length %d, the suite's is %d", l, ivSize)
+		}
 	}
 	fl := r.u32("frame length")
-	if r.err == nil && (fl == 0 || fl > maxFrameLength) {
-		return nil, malformed("frame length %d, allowed 1 to %d", fl, maxFrameLength)
+	if r.err == nil {
+		switch {
+		case h.ContentType == NonFramed && fl != 0:
+			return nil, malformed("frame length %d in a non-framed message", fl)
+		case h.ContentType == Framed && (fl == 0 || fl > maxFrameLength):
+			return nil, malformed("frame length %d, allowed 1 to %d", fl, maxFrameLength)
+		}
 	}
 	h.FrameLength = int(fl)
-	copy(h.commitKey[:], r.take(commitKeySize, "commit key"))
+	if h.Version == formatVersion {
+		copy(h.commitKey[:], r.take(commitKeySize, "commit key"))
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
 	h.body = slices.Clone(message[:r.off])
+	if h.Version == formatVersionV1 {
+		copy(h.authIV[:], r.take(ivSize, "header IV"))
+	}
 	copy(h.authTag[:], r.take(tagSize, "header authentication tag"))
 	if r.err != nil {
 		return nil, r.err

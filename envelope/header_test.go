@@ -49,8 +49,8 @@ func TestDecryptWithHeader(t *testing.T) {
 			assert.Equal(t, suite == envelope.SuiteCommitKeyECDSAP384, hasKey, name)
 			assert.Len(t, h.EncryptionContext, len(parsed.EncryptionContext), name)
 			require.Len(t, h.DataKeys, 2, name)
-			assert.Equal(t, keyARN, h.DataKeys[0].KeyARN, name)
-			assert.Equal(t, second, h.DataKeys[1].KeyARN, name)
+			assert.Equal(t, keyARN, h.DataKeys[0].ProviderInfo, name)
+			assert.Equal(t, second, h.DataKeys[1].ProviderInfo, name)
 			assert.Equal(t, parsed.DataKeys, h.DataKeys, name)
 		}
 

@@ -12,13 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/kms/types"
-
-	"github.com/awskit/awskit/arn"
 )
 
 // materials is what encrypting one message needs. Its dataKey is wiped by
@@ -35,10 +28,10 @@ func (m *materials) wipe() {
 	m.signer = nil
 }
 
-// newMaterials generates a data key under the client's key, encrypts it under
-// the additional keys, and for the signed suite makes the signing key and
-// puts its public half in the context before KMS sees it. callerEC has passed
-// checkContext.
+// newMaterials asks the keyring for a data key and its encrypted copies,
+// and for the signed suite first makes the signing key and puts its public
+// half in the context, so that every keyring (and KMS) sees it. callerEC
+// has passed checkContext.
 func (c *Client) newMaterials(ctx context.Context, callerEC map[string]string) (*materials, error) {
 	m := &materials{ec: make(map[string]string, len(callerEC)+1)}
 	for k, v := range callerEC {
@@ -55,97 +48,41 @@ func (c *Client) newMaterials(ctx context.Context, callerEC map[string]string) (
 			return nil, fmt.Errorf("%w: encryption context over 65,535 bytes with the public key", ErrInvalidInput)
 		}
 	}
-	c.countKMS(1 + len(c.opts.AdditionalKeyIDs))
-	out, err := c.kms.GenerateDataKey(ctx, &kms.GenerateDataKeyInput{
-		KeyId: aws.String(c.keyID), NumberOfBytes: aws.Int32(dataKeySize), EncryptionContext: m.ec,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("envelope: KMS GenerateDataKey with %s: %w", c.keyID, err)
-	}
-	if len(out.Plaintext) != dataKeySize {
-		clear(out.Plaintext)
-		return nil, fmt.Errorf("envelope: KMS GenerateDataKey returned a %d-byte data key, want %d", len(out.Plaintext), dataKeySize)
-	}
-	m.dataKey = out.Plaintext
-	keyARN, err := responseKeyARN(out.KeyId)
-	if err != nil {
-		m.wipe()
+	km := &keyMaterials{suite: c.opts.Suite, ec: m.ec, rand: c.opts.Rand, kmsCall: c.countKMS}
+	if err := c.keyring.onEncrypt(ctx, km); err != nil {
+		clear(km.dataKey)
 		return nil, err
 	}
-	m.edks = append(m.edks, DataKey{ProviderID: providerAWSKMS, KeyARN: keyARN, Ciphertext: out.CiphertextBlob})
-	for _, id := range c.opts.AdditionalKeyIDs {
-		eo, err := c.kms.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(id), Plaintext: m.dataKey, EncryptionContext: m.ec})
-		if err != nil {
-			m.wipe()
-			return nil, fmt.Errorf("envelope: KMS Encrypt with %s: %w", id, err)
-		}
-		keyARN, err := responseKeyARN(eo.KeyId)
-		if err != nil {
-			m.wipe()
-			return nil, err
-		}
-		m.edks = append(m.edks, DataKey{ProviderID: providerAWSKMS, KeyARN: keyARN, Ciphertext: eo.CiphertextBlob})
+	if km.dataKey == nil || len(km.edks) == 0 {
+		return nil, fmt.Errorf("envelope: %s made no data key", c.keyring.describe())
+	}
+	m.dataKey, m.edks = km.dataKey, km.edks
+	if len(m.edks) > c.opts.MaxEncryptedDataKeys {
+		m.wipe()
+		return nil, fmt.Errorf("%w: %d encrypted data keys, more than MaxEncryptedDataKeys %d", ErrInvalidInput, len(m.edks), c.opts.MaxEncryptedDataKeys)
 	}
 	return m, nil
 }
 
-// refusedCiphertext reports whether KMS refused a Decrypt because of the
-// ciphertext or encryption context it was given, that is because of the
-// message: InvalidCiphertextException (a changed blob or context) or
-// IncorrectKeyException (a blob of another key than the one named).
-func refusedCiphertext(err error) bool {
-	var invalid *types.InvalidCiphertextException
-	var incorrect *types.IncorrectKeyException
-	return errors.As(err, &invalid) || errors.As(err, &incorrect)
-}
-
-// responseKeyARN checks the KeyId KMS answered with: a key ARN, which the
-// message records as provider info.
-func responseKeyARN(id *string) (string, error) {
-	s := aws.ToString(id)
-	k, err := arn.ParseKey(s)
-	if err != nil || k.IsAlias() {
-		return "", fmt.Errorf("envelope: KMS answered with KeyId %q, not a key ARN", s)
-	}
-	return s, nil
-}
-
-// decryptDataKey asks KMS to decrypt the first encrypted data key that
-// belongs to an allowed key ARN, and returns the 32-byte data key.
+// decryptDataKey asks the keyring for the data key of a parsed message. A
+// failure the message caused (no data key for this keyring, or every one
+// tried refused as not authentic) also matches ErrDecrypt; a failure of a
+// key service (throttling, access denied) does not, so callers can retry.
 func (c *Client) decryptDataKey(ctx context.Context, h *Header) ([]byte, error) {
-	var errs []error
-	tried, refused := 0, 0
-	for _, k := range h.DataKeys {
-		if k.ProviderID != providerAWSKMS || !c.isAllowed(k.KeyARN) {
-			continue
+	km := &keyMaterials{suite: h.Suite, ec: h.EncryptionContext, edks: h.DataKeys, kmsCall: c.countKMS}
+	dk, err := c.keyring.onDecrypt(ctx, km)
+	if err != nil {
+		var ke *keyringError
+		if errors.As(err, &ke) && ke.byMessage {
+			return nil, decryptFailure(err)
 		}
-		tried++
-		c.countKMS(1)
-		out, err := c.kms.Decrypt(ctx, &kms.DecryptInput{
-			KeyId: aws.String(k.KeyARN), CiphertextBlob: k.Ciphertext, EncryptionContext: h.EncryptionContext,
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("KMS Decrypt with %s: %w", k.KeyARN, err))
-			if refusedCiphertext(err) {
-				refused++
-			}
-			continue
-		}
-		if aws.ToString(out.KeyId) != k.KeyARN || len(out.Plaintext) != dataKeySize {
-			clear(out.Plaintext)
-			errs = append(errs, fmt.Errorf("KMS Decrypt with %s answered for key %q with %d bytes", k.KeyARN, aws.ToString(out.KeyId), len(out.Plaintext)))
-			continue
-		}
-		return out.Plaintext, nil
+		return nil, err
 	}
-	if tried == 0 {
-		return nil, decryptFailure(fmt.Errorf("%w: none of the message's %d data keys is under %s", ErrNoKey, len(h.DataKeys), strings.Join(c.allowed, ", ")))
+	if len(dk) != h.Suite.dataKeyLen() {
+		clear(dk)
+		return nil, fmt.Errorf("%w: %s returned a %d-byte data key", ErrNoKey, c.keyring.describe(), len(dk))
 	}
-	err := fmt.Errorf("%w: %w", ErrNoKey, errors.Join(errs...))
-	if refused == tried {
-		return nil, decryptFailure(err)
-	}
-	return nil, err
+	return dk, nil
 }
 
 // encryptionMaterials validates the caller's context and returns materials
@@ -190,25 +127,35 @@ func (c *Client) dataKey(ctx context.Context, h *Header) ([]byte, error) {
 	return dk, nil
 }
 
-// verifyHeader derives the keys of a parsed header from its data key, checks
-// the commit key and the header tag, and returns the framer (content key
-// inside). Every failure is ErrDecrypt, with no detail.
+// verifyHeader derives the content key of a parsed header from its data
+// key, checks the commit key (version 2) and the header tag, and returns
+// the framer (content key inside). Every failure is ErrDecrypt, with no
+// detail.
 func verifyHeader(h *Header, dataKey []byte) (*framer, error) {
-	contentKey, commitKey, err := deriveKeys(h.Suite, dataKey, h.MessageID[:])
-	if err != nil {
-		return nil, ErrDecrypt
+	var contentKey []byte
+	var err error
+	if h.Version == formatVersionV1 {
+		if contentKey, err = deriveLegacyKey(h.Suite, dataKey, h.MessageID); err != nil {
+			return nil, ErrDecrypt
+		}
+	} else {
+		var commitKey []byte
+		if contentKey, commitKey, err = deriveKeys(h.Suite, dataKey, h.MessageID); err != nil {
+			return nil, ErrDecrypt
+		}
+		ok := subtle.ConstantTimeCompare(commitKey, h.commitKey[:]) == 1
+		clear(commitKey)
+		if !ok {
+			clear(contentKey)
+			return nil, ErrDecrypt
+		}
 	}
 	defer clear(contentKey)
-	ok := subtle.ConstantTimeCompare(commitKey, h.commitKey[:]) == 1
-	clear(commitKey)
-	if !ok {
-		return nil, ErrDecrypt
-	}
 	f, err := newFramer(contentKey, h.MessageID)
 	if err != nil {
 		return nil, ErrDecrypt
 	}
-	if subtle.ConstantTimeCompare(f.headerTag(h.body), h.authTag[:]) != 1 {
+	if subtle.ConstantTimeCompare(f.headerTag(h.authIV[:], h.body), h.authTag[:]) != 1 {
 		return nil, ErrDecrypt
 	}
 	return f, nil
@@ -216,11 +163,12 @@ func verifyHeader(h *Header, dataKey []byte) (*framer, error) {
 
 // newHeader builds and authenticates the header of a new message.
 func (c *Client) newHeader(m *materials) (*Header, *framer, []byte, error) {
-	h := &Header{Suite: c.opts.Suite, EncryptionContext: m.ec, DataKeys: m.edks, FrameLength: c.opts.FrameLength}
-	if _, err := io.ReadFull(c.opts.Rand, h.MessageID[:]); err != nil {
+	h := &Header{Version: formatVersion, Suite: c.opts.Suite, MessageID: make([]byte, messageIDSize), EncryptionContext: m.ec,
+		DataKeys: m.edks, ContentType: Framed, FrameLength: c.opts.FrameLength, IVLength: ivSize}
+	if _, err := io.ReadFull(c.opts.Rand, h.MessageID); err != nil {
 		return nil, nil, nil, fmt.Errorf("envelope: message ID: %w", err)
 	}
-	contentKey, commitKey, err := deriveKeys(h.Suite, m.dataKey, h.MessageID[:])
+	contentKey, commitKey, err := deriveKeys(h.Suite, m.dataKey, h.MessageID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -234,7 +182,7 @@ func (c *Client) newHeader(m *materials) (*Header, *framer, []byte, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	copy(h.authTag[:], f.headerTag(body))
+	copy(h.authTag[:], f.headerTag(h.authIV[:], body))
 	h.body = body
 	serialized := append(body[:len(body):len(body)], h.authTag[:]...)
 	h.Size = len(serialized)

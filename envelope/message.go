@@ -66,11 +66,13 @@ func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encry
 
 // Decrypt authenticates and decrypts a whole message and returns its
 // plaintext; nothing is returned unless every frame's tag, the header, the
-// commit key and (for the signed suite) the signature verify, and the message
-// ends exactly after them. encryptionContext lists pairs that must be in the
-// message (nil: no requirement); a missing or different pair is
-// ErrContextMismatch, naming the key. Only encrypted data keys under the
-// client's key ARNs are tried (ErrNoKey otherwise). Every failure caused by
+// commit key (message format 2) and (for the signed suites) the signature
+// verify, and the message ends exactly after them. encryptionContext lists
+// pairs that must be in the message (nil: no requirement); a missing or
+// different pair is ErrContextMismatch, naming the key. Only encrypted data
+// keys the client's keyring may open are tried (ErrNoKey otherwise). A
+// message of a non-committing suite fails with ErrCommitmentPolicy unless
+// Options.CommitmentPolicy is RequireEncryptAllowDecrypt. Every failure caused by
 // the message bytes or the required context matches ErrDecrypt. To read the
 // authenticated suite and full encryption context, use DecryptWithHeader.
 //
@@ -102,16 +104,12 @@ func (c *Client) decryptAppend(ctx context.Context, dst, message []byte, encrypt
 	}
 	body := message[h.Size:]
 	// A frame cannot be longer than the body: the buffer need not be either.
-	// (Compared without adding, which could overflow an int on 32-bit
-	// platforms for a frame length near 2^31.)
-	bufCap := len(body)
-	if h.FrameLength < len(body)-tagSize {
-		bufCap = h.FrameLength + tagSize
-	}
-	d, err := c.newReader(ctx, h, message[:h.Size], bytes.NewReader(body), bufCap, encryptionContext)
+	br := bytes.NewReader(body)
+	d, err := c.newReader(ctx, h, message[:h.Size], br, int64(len(body)), false, encryptionContext)
 	if err != nil {
 		return nil, nil, err
 	}
+	d.mem, d.memBody = br, body
 	out := slices.Grow(dst, len(body)) // plaintext is never longer than the body
 	for {
 		n, err := d.Read(out[len(out):cap(out)])

@@ -29,8 +29,9 @@ func TestParseHeaderNamesTheField(t *testing.T) {
 		msg  []byte
 		want string
 	}{
-		{with(0, 0x01), "version 0x01, only 0x02 is supported"},
-		{with(1, 0x01, 0x78), "suite Suite(0x0178) is not supported"},
+		{with(0, 0x03), "version 0x03, only 0x01 and 0x02 are supported"},
+		{with(1, 0x01, 0x79), "suite Suite(0x0179) is not supported in message format version 2"},
+		{with(1, 0x01, 0x78), "suite ALG_AES_256_GCM_IV12_TAG16_HKDF_SHA256 is not supported in message format version 2"},
 		{msg[:10], "message ID: need 32 bytes at offset 3, have 7"},
 	} {
 		_, err := envelope.ParseHeader(tc.msg)
@@ -44,7 +45,7 @@ func TestParseHeaderNamesTheField(t *testing.T) {
 	require.NoError(t, err)
 	countAt := 1 + 2 + 32 + 2 // no encryption context
 	dk := h.DataKeys[0]
-	edkLen := 2 + len(dk.ProviderID) + 2 + len(dk.KeyARN) + 2 + len(dk.Ciphertext)
+	edkLen := 2 + len(dk.ProviderID) + 2 + len(dk.ProviderInfo) + 2 + len(dk.Ciphertext)
 	noKeys := append(append(bytes.Clone(msg[:countAt]), 0, 0), msg[countAt+2+edkLen:]...)
 	_, err = envelope.ParseHeader(noKeys)
 	assert.ErrorIs(t, err, envelope.ErrMalformed)
@@ -67,8 +68,8 @@ func TestParseHeaderNamesTheField(t *testing.T) {
 		assert.ErrorContains(t, err, tc.want)
 	}
 
-	_, err = c.DecryptStream(context.Background(), bytes.NewReader(with(0, 0x01)), nil)
-	assert.ErrorContains(t, err, "version 0x01, only 0x02 is supported")
+	_, err = c.DecryptStream(context.Background(), bytes.NewReader(with(0, 0x03)), nil)
+	assert.ErrorContains(t, err, "version 0x03, only 0x01 and 0x02 are supported")
 }
 
 // ParseHeader bounds every length by the bytes present before allocating: a

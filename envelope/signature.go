@@ -28,17 +28,20 @@ func sign(priv *ecdsa.PrivateKey, r io.Reader, digest []byte) ([]byte, error) {
 	return append(binary.BigEndian.AppendUint16(nil, uint16(len(sig))), sig...), nil
 }
 
-// verifier returns the public key of a signed message's context.
+// verifier returns the public key of a signed message's context, on the
+// curve of its suite (P-256 for SuiteAES128HKDFSHA256ECDSAP256, else
+// P-384).
 func verifier(h *Header) (*ecdsa.PublicKey, error) {
+	curve := h.Suite.info().curve
 	raw, err := base64.StdEncoding.DecodeString(h.EncryptionContext[publicKeyField])
 	if err != nil {
 		return nil, malformed("%s is not base64", publicKeyField)
 	}
-	x, y := elliptic.UnmarshalCompressed(elliptic.P384(), raw)
+	x, y := elliptic.UnmarshalCompressed(curve, raw)
 	if x == nil {
-		return nil, malformed("%s is not a compressed P-384 point", publicKeyField)
+		return nil, malformed("%s is not a compressed %s point", publicKeyField, curve.Params().Name)
 	}
-	return &ecdsa.PublicKey{Curve: elliptic.P384(), X: x, Y: y}, nil
+	return &ecdsa.PublicKey{Curve: curve, X: x, Y: y}, nil
 }
 
 // appendSignature signs msg[start:], a whole header and body, with priv and

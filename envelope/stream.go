@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"encoding/binary"
@@ -143,11 +144,12 @@ func (w *encWriter) Close() error {
 }
 
 // DecryptStream reads a message from src and returns a Reader of its
-// plaintext. It reads and authenticates the header and asks KMS for the data
-// key before returning; Reader.Header then gives the authenticated suite and
-// encryption context. The Reader releases each frame's plaintext only after
-// that frame's tag verifies, and the final frame's only after the signature
-// verifies (signed suite) and src has ended; memory stays at about one frame.
+// plaintext. It reads and authenticates the header and asks the keyring for
+// the data key before returning; Reader.Header then gives the authenticated
+// suite and encryption context. The Reader releases each frame's plaintext
+// only after that frame's tag verifies, and the final frame's only after the
+// signature verifies (signed suites) and src has ended; memory stays at
+// about one frame.
 // Regular frames of a signed message are released before the signature is
 // checked, as in every streaming AWS Encryption SDK: a consumer that must not
 // act on data before its message is authenticated sets Options.UnsignedOnly
@@ -157,6 +159,13 @@ func (w *encWriter) Close() error {
 // allocated for it. After the header, an unbuffered src is read in blocks of
 // 64 KiB (so up to 64 KiB past the message may be read: the message must be
 // all of src anyway); io.Copy from the Reader uses its WriteTo.
+//
+// A non-framed body (message format version 1, or 2 from some writers) is
+// one AES-GCM ciphertext whose tag comes at its end. The Reader releases
+// none of it before that tag (and the signature, for the signed suites)
+// verifies: it holds the whole content, so memory is bounded by
+// Options.MaxFrameLength as for a frame, and a longer non-framed content is
+// refused with ErrMalformed when its length is read, before it is buffered.
 func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionContext map[string]string) (*Reader, error) {
 	raw, err := readHeader(src, c.opts.MaxEncryptedDataKeys)
 	if err != nil {
@@ -172,26 +181,34 @@ func (c *Client) DecryptStream(ctx context.Context, src io.Reader, encryptionCon
 	if h.FrameLength > c.opts.MaxFrameLength {
 		return nil, malformed("frame length %d over MaxFrameLength %d", h.FrameLength, c.opts.MaxFrameLength)
 	}
-	// MaxFrameLength <= maxFrameLen: the sum fits in an int. The body is read
-	// in blocks of 64 KiB from an unbuffered src.
-	return c.newReader(ctx, h, raw, blockReader(src), h.FrameLength+tagSize, encryptionContext)
+	// The body is read in blocks of 64 KiB from an unbuffered src.
+	limit := int64(c.opts.MaxFrameLength)
+	if h.ContentType == Framed {
+		limit = int64(h.FrameLength)
+	}
+	return c.newReader(ctx, h, raw, blockReader(src), limit, true, encryptionContext)
 }
 
-// newReader is the common start of Decrypt and DecryptStream: the context
-// check, the signature key, the data key (KMS or cache), the header's
-// authentication; body reads the frames after the header raw, and frames are
-// read into a buffer of bufCap bytes.
-func (c *Client) newReader(ctx context.Context, h *Header, raw []byte, body io.Reader, bufCap int, encryptionContext map[string]string) (*Reader, error) {
+// newReader is the common start of Decrypt and DecryptStream: the
+// commitment policy, the context check, the signature key, the data key
+// (keyring or cache), the header's authentication. body reads what follows
+// the header; no frame or non-framed content longer than limit bytes of
+// plaintext is buffered (streaming: a longer non-framed content is
+// malformed; in memory: it is truncated, ErrDecrypt).
+func (c *Client) newReader(ctx context.Context, h *Header, raw []byte, body io.Reader, limit int64, streaming bool, encryptionContext map[string]string) (*Reader, error) {
+	if !h.Suite.Committing() && c.opts.CommitmentPolicy != RequireEncryptAllowDecrypt {
+		return nil, &policyError{suite: h.Suite}
+	}
 	if err := requireContext(h.EncryptionContext, encryptionContext); err != nil {
 		return nil, err
 	}
-	d := &Reader{src: body, h: h, frameLength: h.FrameLength, seq: 1}
+	d := &Reader{src: body, h: h, frameLength: h.FrameLength, seq: 1, limit: limit, streaming: streaming}
 	var err error
 	if h.Suite.signed() {
 		if d.pub, err = verifier(h); err != nil {
 			return nil, err
 		}
-		d.hash = newSignatureHash()
+		d.hash = h.Suite.info().sigHash()
 		d.hash.Write(raw)
 	}
 	dataKey, err := c.dataKey(ctx, h)
@@ -203,12 +220,15 @@ func (c *Client) newReader(ctx context.Context, h *Header, raw []byte, body io.R
 	if err != nil {
 		return nil, err
 	}
-	d.in = make([]byte, 0, bufCap)
+	if h.ContentType == Framed {
+		d.in = make([]byte, 0, min(int64(h.FrameLength), limit)+tagSize)
+	}
 	return d, nil
 }
 
 // readHeader reads exactly the header bytes from src, field by field, each
-// length bounded by its u16 or u32 field before reading.
+// length bounded by its u16 or u32 field before reading. It reads format
+// versions 1 and 2; parseHeader checks the fields.
 func readHeader(src io.Reader, maxKeys int) ([]byte, error) {
 	b := make([]byte, 0, 512)
 	read := func(n int, field string) ([]byte, error) {
@@ -229,11 +249,21 @@ func readHeader(src io.Reader, maxKeys int) ([]byte, error) {
 		}
 		return int(binary.BigEndian.Uint16(s)), nil
 	}
-	if _, err := read(1+2+messageIDSize, "version, suite and message ID"); err != nil {
+	if _, err := read(1, "version"); err != nil {
 		return nil, err
 	}
-	if b[0] != formatVersion {
-		return nil, malformed("version 0x%02x, only 0x02 is supported", b[0])
+	v := b[0]
+	switch v {
+	case formatVersion:
+		if _, err := read(2+messageIDSize, "suite and message ID"); err != nil {
+			return nil, err
+		}
+	case formatVersionV1:
+		if _, err := read(1+2+messageIDSizeV1, "type, suite and message ID"); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, malformed("version 0x%02x, only 0x01 and 0x02 are supported", v)
 	}
 	n, err := u16("encryption context length")
 	if err != nil {
@@ -260,7 +290,23 @@ func readHeader(src io.Reader, maxKeys int) ([]byte, error) {
 			}
 		}
 	}
-	if _, err := read(1+4+commitKeySize+tagSize, "content type, frame length, commit key and tag"); err != nil {
+	if v == formatVersion {
+		_, err = read(1+4+commitKeySize+tagSize, "content type, frame length, commit key and tag")
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	// Version 1: content type, reserved, IV length, frame length, then the
+	// header IV (of the IV length read) and tag.
+	tail, err := read(1+4+1+4, "content type, reserved, IV length and frame length")
+	if err != nil {
+		return nil, err
+	}
+	if ivLen := int(tail[5]); ivLen != ivSize {
+		return nil, malformed("IV length %d, the suite's is %d", ivLen, ivSize)
+	}
+	if _, err := read(ivSize+tagSize, "header IV and tag"); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -285,6 +331,14 @@ type Reader struct {
 	done        bool // the final frame is verified and released
 	err         error
 	hdr         [4 + ivSize + 8]byte
+
+	limit     int64 // the longest frame or non-framed content buffered, bytes of plaintext
+	streaming bool  // DecryptStream: non-framed content over limit is malformed, not truncated
+
+	// Decrypt's body in memory, and the reader over it (src): a non-framed
+	// body is opened in place.
+	mem     *bytes.Reader
+	memBody []byte
 }
 
 // Header returns the message's header, authenticated under the data key
@@ -343,6 +397,9 @@ func (d *Reader) fill(b []byte) error {
 // d.out (within d.in, decrypted in place) and next returns 0.
 func (d *Reader) next(p []byte) (int, error) {
 	d.out, d.pos = nil, 0
+	if d.h.ContentType == NonFramed {
+		return d.single(p)
+	}
 	// A regular frame starts with 16 bytes: sequence number and IV. A final
 	// frame starts with the 0xFFFFFFFF mark, so 8 more bytes complete its
 	// sequence number, IV and content length.
@@ -367,7 +424,10 @@ func (d *Reader) next(p []byte) (int, error) {
 		}
 		n = int(length)
 	}
-	if seq != d.seq || (!final && seq == finalFrameMark) || string(iv) != string(d.f.frameIV(seq)) {
+	// Version 2 requires the IV of the sequence number; version 1 writers
+	// used it too, but the IV is read from the frame as the specification
+	// describes (message-body.md), and AES-GCM authenticates it.
+	if seq != d.seq || (!final && seq == finalFrameMark) || d.h.Version == formatVersion && string(iv) != string(d.f.frameIV(seq)) {
 		return 0, ErrDecrypt
 	}
 	if n > cap(d.in)-tagSize { // not n+tagSize, which can overflow a 32-bit int
@@ -379,13 +439,13 @@ func (d *Reader) next(p []byte) (int, error) {
 	}
 	d.seq++
 	if !final && len(p) >= n {
-		if _, err := d.f.open(p[:0], seq, false, d.in); err != nil {
+		if _, err := d.f.open(p[:0], seq, false, iv, d.in); err != nil {
 			clear(p[:n])
 			return 0, ErrDecrypt
 		}
 		return n, nil
 	}
-	out, err := d.f.open(d.in[:0], seq, final, d.in)
+	out, err := d.f.open(d.in[:0], seq, final, iv, d.in)
 	if err != nil {
 		return 0, ErrDecrypt
 	}
@@ -396,6 +456,77 @@ func (d *Reader) next(p []byte) (int, error) {
 		}
 		d.done = true
 	}
+	d.out = out
+	return 0, nil
+}
+
+// single reads and verifies a non-framed body: IV, u64 content length,
+// ciphertext, tag. Nothing is released until the tag and the signature
+// verify; the content length is bounded by d.limit before anything is
+// allocated. When p can hold the content it is decrypted into p (and its
+// length returned); otherwise into d.out. Decrypt's in-memory body (d.mem)
+// is opened where it lies, without a copy of the ciphertext.
+func (d *Reader) single(p []byte) (int, error) {
+	if err := d.fill(d.hdr[:ivSize+8]); err != nil {
+		return 0, err
+	}
+	iv := d.hdr[:ivSize]
+	cl := binary.BigEndian.Uint64(d.hdr[ivSize:])
+	if cl > maxNonFramed {
+		return 0, ErrDecrypt
+	}
+	if cl > uint64(d.limit) {
+		if d.streaming {
+			return 0, malformed("non-framed content of %d bytes over MaxFrameLength %d", cl, d.limit)
+		}
+		return 0, ErrDecrypt // longer than the message
+	}
+	n := int(cl)
+	var ct []byte
+	if d.mem != nil {
+		rest := d.mem.Len()
+		if n > rest-tagSize {
+			return 0, ErrDecrypt // truncated
+		}
+		start := len(d.memBody) - rest
+		ct = d.memBody[start : start+n+tagSize]
+		if _, err := d.mem.Seek(int64(n+tagSize), io.SeekCurrent); err != nil {
+			return 0, ErrDecrypt
+		}
+		if d.hash != nil {
+			d.hash.Write(ct)
+		}
+	} else {
+		d.in = make([]byte, n+tagSize)
+		if err := d.fill(d.in); err != nil {
+			return 0, err
+		}
+		ct = d.in
+	}
+	if len(p) >= n {
+		if _, err := d.f.openSingle(p[:0], iv, ct); err != nil {
+			clear(p[:n])
+			return 0, ErrDecrypt
+		}
+		if err := d.finish(); err != nil {
+			clear(p[:n])
+			return 0, err
+		}
+		d.done = true
+		return n, nil
+	}
+	if d.in == nil {
+		d.in = make([]byte, 0, n)
+	}
+	out, err := d.f.openSingle(d.in[:0], iv, ct)
+	if err != nil {
+		return 0, ErrDecrypt
+	}
+	if err := d.finish(); err != nil {
+		clear(out)
+		return 0, err
+	}
+	d.done = true
 	d.out = out
 	return 0, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -58,7 +59,7 @@ func tourEnvelope(w io.Writer) error {
 		fmt.Fprintf(w, "context: %s = %s\n", k, v)
 	}
 	for _, k := range h.DataKeys {
-		fmt.Fprintf(w, "data key: provider %s, key %s, %d encrypted bytes\n", k.ProviderID, k.KeyARN, len(k.Ciphertext))
+		fmt.Fprintf(w, "data key: provider %s, key %s, %d encrypted bytes\n", k.ProviderID, k.ProviderInfo, len(k.Ciphertext))
 	}
 	// ParseHeader authenticates nothing; DecryptWithHeader returns the header
 	// once the data key has authenticated it: check the context there.
@@ -68,6 +69,30 @@ func tourEnvelope(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "decrypted: %q\n", got)
 	fmt.Fprintf(w, "authenticated context: purpose = %s\n", authenticated.EncryptionContext["purpose"])
+	// No KMS at all: a raw AES key wraps the data key (the AWS Encryption
+	// SDKs' raw AES keyring); the seeded reader makes the data key too.
+	aesKey := make([]byte, 32)
+	if _, err := io.ReadFull(seed, aesKey); err != nil {
+		return err
+	}
+	kr, err := envelope.RawAESKeyring("tour", "raw-aes-key", aesKey)
+	if err != nil {
+		return err
+	}
+	rc, err := envelope.NewWithKeyring(kr, func(o *envelope.Options) { o.Rand, o.Suite = seed, envelope.SuiteCommitKey })
+	if err != nil {
+		return err
+	}
+	raw, err := rc.Encrypt(ctx, plaintext, nil)
+	if err != nil {
+		return err
+	}
+	rawPT, err := rc.Decrypt(ctx, raw, nil)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(raw)
+	fmt.Fprintf(w, "raw AES keyring: %d-byte message, sha256 %x..., decrypts to the same: %v\n", len(raw), sum[:6], string(rawPT) == string(plaintext))
 	msg[h.Size+20] ^= 1 // a bit of the first frame's ciphertext
 	_, err = c.Decrypt(ctx, msg, nil)
 	fmt.Fprintf(w, "one flipped bit in the body: %v\n", err)

@@ -70,4 +70,6 @@ func TestTourEnvelope(t *testing.T) {
 	assert.Contains(t, a.String(), "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY (0x0478)")
 	assert.Contains(t, a.String(), "authenticated context: purpose = tour")
 	assert.Contains(t, a.String(), "another tenant required: matches ErrDecrypt: true")
+	assert.Contains(t, a.String(), "raw AES keyring: ")
+	assert.Contains(t, a.String(), "decrypts to the same: true")
 }
