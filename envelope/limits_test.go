@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,8 +39,8 @@ func TestOptionLimitsAtTheEdge(t *testing.T) {
 		{"3 keys, MaxEncryptedDataKeys 2", func(o *envelope.Options) { o.AdditionalKeyIDs, o.MaxEncryptedDataKeys = extra, 2 }, false},
 		{"MaxFrameLength 1", func(o *envelope.Options) { o.MaxFrameLength, o.FrameLength = 1, 1 }, true},
 		{"MaxFrameLength -1", func(o *envelope.Options) { o.MaxFrameLength = -1 }, false},
-		{"FrameLength 2^31", func(o *envelope.Options) { o.FrameLength = 1 << 31 }, false},
-		{"MaxFrameLength 2^31", func(o *envelope.Options) { o.MaxFrameLength = 1 << 31 }, false},
+		{"FrameLength 2^31 (MaxInt on 32-bit)", func(o *envelope.Options) { o.FrameLength = min(1<<31, math.MaxInt) }, false},
+		{"MaxFrameLength 2^31 (MaxInt on 32-bit)", func(o *envelope.Options) { o.MaxFrameLength = min(1<<31, math.MaxInt) }, false},
 	} {
 		c, err := envelope.New(k, keyARN, tc.opt)
 		if tc.ok {
