@@ -11,11 +11,13 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -342,5 +344,98 @@ func TestAttackKMSKeyringHidesClient(t *testing.T) {
 		for _, s := range []string{secret, token, hex.EncodeToString([]byte(secret)), hex.EncodeToString([]byte(token))} {
 			assert.NotContains(t, out.String(), s, name)
 		}
+	}
+}
+
+// The policy is the first thing said about a legacy message: a frame length
+// over MaxFrameLength must not hide it behind ErrMalformed in DecryptStream
+// (the caller would not learn that RequireEncryptAllowDecrypt reads it).
+func TestAttackPolicyBeforeFrameLimit(t *testing.T) {
+	msg := legacyMessage(t, 0x0078, 4096, []byte("x"))
+	c := legacyClient(t, func(o *envelope.Options) {
+		o.CommitmentPolicy = envelope.RequireEncryptRequireDecrypt
+		o.MaxFrameLength = 1024
+	})
+	_, _, errWhole, errStream := decryptBoth(c, msg, nil)
+	assert.ErrorIs(t, errWhole, envelope.ErrCommitmentPolicy)
+	assert.ErrorIs(t, errStream, envelope.ErrCommitmentPolicy)
+}
+
+// MaxEncryptedDataKeys bounds version 1 headers too, whole and streamed.
+func TestAttackMaxEncryptedDataKeysV1(t *testing.T) {
+	ec := map[string]string{"purpose": "legacy"}
+	var edks []legacymsg.DataKey
+	for i := range 11 {
+		edk, err := legacymsg.WrapAES("legacy", fmt.Sprintf("other-%d", i), legacyKey, bytes.Repeat([]byte{byte(i)}, 12), aesKey(32), ec)
+		require.NoError(t, err)
+		edks = append(edks, edk)
+	}
+	good, err := legacymsg.WrapAES("legacy", "aes", legacyKey, bytes.Repeat([]byte{1}, 12), aesKey(32), ec)
+	require.NoError(t, err)
+	msg := legacyWithEDKs(t, append(edks, good)...) // 12 keys, the genuine one last
+	_, _, errWhole, errStream := decryptBoth(legacyClient(t), msg, nil)
+	assert.ErrorIs(t, errWhole, envelope.ErrMalformed)
+	assert.ErrorIs(t, errStream, envelope.ErrMalformed)
+	got := mustDecrypt(t, legacyClient(t, func(o *envelope.Options) { o.MaxEncryptedDataKeys = 12 }), msg)
+	assert.Equal(t, "x", string(got))
+}
+
+// A non-framed body whose content length field lies (up to 2^64-1) fails
+// with ErrDecrypt and releases nothing, whole and streamed, on every
+// platform (GOARCH=386 included).
+func TestAttackNonFramedLength(t *testing.T) {
+	pt := bytes.Repeat([]byte("n"), 100)
+	for _, suite := range []uint16{0x0078, 0x0378} {
+		msg := legacyMessage(t, suite, 0, pt)
+		h, err := envelope.ParseHeader(msg)
+		require.NoError(t, err)
+		at := h.Size + 12
+		require.Equal(t, uint64(len(pt)), binary.BigEndian.Uint64(msg[at:]))
+		for _, cl := range []uint64{0, 99, 101, 1 << 31, 1<<32 - 1, 1 << 32, 1<<36 - 32, 1<<36 - 31, 1 << 63, 1<<64 - 1} {
+			bad := bytes.Clone(msg)
+			binary.BigEndian.PutUint64(bad[at:], cl)
+			whole, streamed, errWhole, errStream := decryptBoth(legacyClient(t), bad, nil)
+			assert.Nil(t, whole, "length %d", cl)
+			assert.Empty(t, streamed, "length %d", cl)
+			assert.ErrorIs(t, errWhole, envelope.ErrDecrypt, "length %d", cl)
+			assert.ErrorIs(t, errStream, envelope.ErrDecrypt, "length %d", cl)
+			r, err := legacyClient(t).DecryptStream(context.Background(), bytes.NewReader(bad), nil)
+			require.NoError(t, err)
+			var w bytes.Buffer
+			n, err := r.WriteTo(&w)
+			assert.Zero(t, n)
+			assert.Zero(t, w.Len())
+			assert.ErrorIs(t, err, envelope.ErrDecrypt)
+		}
+	}
+}
+
+// A Client that shares a cache partition with one that may read legacy
+// messages still applies its own commitment policy to a cached data key,
+// and a discovery keyring filtered to another account never reads a strict
+// keyring's entry.
+func TestAttackCachePartitionPolicyAndKeyring(t *testing.T) {
+	cache, err := envelope.NewCache(time.Hour)
+	require.NoError(t, err)
+	shared := func(o *envelope.Options) { o.Cache, o.CachePartition = cache, "shared" }
+	msg := legacyMessage(t, 0x0078, 64, []byte("x"))
+	assert.Equal(t, "x", string(mustDecrypt(t, legacyClient(t, shared), msg)))
+	strictPolicy := legacyClient(t, shared, func(o *envelope.Options) { o.CommitmentPolicy = envelope.RequireEncryptRequireDecrypt })
+	_, _, errWhole, errStream := decryptBoth(strictPolicy, msg, nil)
+	assert.ErrorIs(t, errWhole, envelope.ErrCommitmentPolicy)
+	assert.ErrorIs(t, errStream, envelope.ErrCommitmentPolicy)
+
+	kmsMsg := messageUnder(t, srkEast)
+	r := &recordingKMS{dataKey: aesKey(32)}
+	strict, err := envelope.NewWithKeyring(mustKR(envelope.KMSKeyring(r, srkEast)), shared)
+	require.NoError(t, err)
+	_, err = strict.Decrypt(context.Background(), kmsMsg, nil)
+	require.NoError(t, err)
+	denied := &recordingKMS{dataKey: aesKey(32), fail: map[string]error{srkEast: errors.New("AccessDenied")}}
+	for _, f := range []*envelope.DiscoveryFilter{{Partition: "aws", AccountIDs: []string{"444455556666"}}, nil} {
+		disc, err := envelope.NewWithKeyring(mustKR(envelope.KMSDiscoveryKeyring(denied, func(o *envelope.KMSKeyringOptions) { o.DiscoveryFilter = f })), shared)
+		require.NoError(t, err)
+		_, err = disc.Decrypt(context.Background(), kmsMsg, nil)
+		assert.Error(t, err, "discovery with filter %v decrypted from the strict keyring's cache entry", f)
 	}
 }
