@@ -439,3 +439,42 @@ func TestAttackCachePartitionPolicyAndKeyring(t *testing.T) {
 		assert.Error(t, err, "discovery with filter %v decrypted from the strict keyring's cache entry", f)
 	}
 }
+
+// One Client and one Cache shared by goroutines reading version 1 and 2
+// messages, whole and streamed, while another Client in the same partition
+// encrypts: run with -race.
+func TestAttackSharedClientConcurrent(t *testing.T) {
+	cache, err := envelope.NewCache(time.Hour)
+	require.NoError(t, err)
+	shared := func(o *envelope.Options) { o.Cache, o.CachePartition = cache, "p" }
+	dec := legacyClient(t, shared)
+	enc := legacyClient(t, shared, func(o *envelope.Options) { o.Suite = envelope.SuiteCommitKey })
+	msgs := [][]byte{legacyMessage(t, 0x0378, 0, []byte("a")), legacyMessage(t, 0x0114, 7, []byte("bbbbbbbbbbbbbbb"))}
+	done := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			var err error
+			for i := range 10 {
+				if g%2 == 0 {
+					var m []byte
+					if m, err = enc.Encrypt(context.Background(), []byte("c"), nil); err == nil {
+						_, err = dec.Decrypt(context.Background(), m, nil)
+					}
+				} else {
+					var r *envelope.Reader
+					if r, err = dec.DecryptStream(context.Background(), bytes.NewReader(msgs[i%2]), nil); err == nil {
+						_, err = io.ReadAll(r)
+					}
+				}
+				if err != nil {
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		assert.NoError(t, <-done)
+	}
+	assert.NotZero(t, cache.Stats().DecryptHits)
+}
