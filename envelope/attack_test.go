@@ -478,3 +478,41 @@ func TestAttackSharedClientConcurrent(t *testing.T) {
 	}
 	assert.NotZero(t, cache.Stats().DecryptHits)
 }
+
+// KMSDiscoveryKeyring copies its filter: a caller changing the filter it
+// passed (its partition or an account) cannot widen what the keyring trusts.
+func TestAttackDiscoveryFilterCopied(t *testing.T) {
+	f := &envelope.DiscoveryFilter{Partition: "aws", AccountIDs: []string{"111122223333"}}
+	r := &recordingKMS{dataKey: aesKey(32)}
+	c, err := envelope.NewWithKeyring(mustKR(envelope.KMSDiscoveryKeyring(r, func(o *envelope.KMSKeyringOptions) { o.DiscoveryFilter = f })))
+	require.NoError(t, err)
+	f.AccountIDs[0], f.Partition = "444455556666", "aws-cn"
+	f.AccountIDs = append(f.AccountIDs, "444455556666")
+	_, err = c.Decrypt(context.Background(), messageUnder(t, otherAcc), nil)
+	assert.ErrorIs(t, err, envelope.ErrNoKey)
+	assert.Empty(t, r.keyIDs)
+	got, err := c.Decrypt(context.Background(), messageUnder(t, srkEast), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "hello", string(got))
+}
+
+// A multi-keyring whose child cannot encrypt (discovery, an RSA keyring
+// with only a private key) fails Encrypt with ErrInvalidInput, as its doc
+// says, and still decrypts with the children that can.
+func TestAttackMultiChildCannotEncrypt(t *testing.T) {
+	priv := testRSAKey(t)
+	aesKR := mustKR(envelope.RawAESKeyring("ns", "aes", aesKey(32)))
+	for name, child := range map[string]envelope.Keyring{
+		"discovery":        mustKR(envelope.KMSDiscoveryKeyring(&recordingKMS{dataKey: aesKey(32)})),
+		"RSA private only": mustKR(envelope.RawRSAKeyring("ns", "rsa", envelope.RSAOAEPSHA256, nil, priv)),
+	} {
+		c, err := envelope.NewWithKeyring(mustKR(envelope.MultiKeyring(aesKR, child)))
+		require.NoError(t, err)
+		_, err = c.Encrypt(context.Background(), []byte("x"), nil)
+		assert.ErrorIs(t, err, envelope.ErrInvalidInput, name)
+	}
+	_, err := envelope.MultiKeyring(nil)
+	assert.ErrorIs(t, err, envelope.ErrInvalidInput)
+	_, err = envelope.MultiKeyring(aesKR, nil)
+	assert.ErrorIs(t, err, envelope.ErrInvalidInput)
+}
