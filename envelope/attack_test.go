@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -515,4 +516,41 @@ func TestAttackMultiChildCannotEncrypt(t *testing.T) {
 	assert.ErrorIs(t, err, envelope.ErrInvalidInput)
 	_, err = envelope.MultiKeyring(aesKR, nil)
 	assert.ErrorIs(t, err, envelope.ErrInvalidInput)
+}
+
+// A non-framed body's content length is not authenticated until its tag:
+// DecryptStream must not allocate what the length field claims before the
+// bytes arrive. A captured message (valid header) whose length field says
+// 60 MiB, followed by a few bytes, must cost about what was sent, not
+// 60 MiB per call.
+func TestAttackNonFramedLengthAllocation(t *testing.T) {
+	msg := legacyMessage(t, 0x0078, 0, []byte("tiny"))
+	h, err := envelope.ParseHeader(msg)
+	require.NoError(t, err)
+	bad := bytes.Clone(msg)
+	binary.BigEndian.PutUint64(bad[h.Size+12:], 60<<20)
+	c := legacyClient(t)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r, err := c.DecryptStream(context.Background(), bytes.NewReader(bad), nil)
+	require.NoError(t, err)
+	_, err = io.ReadAll(r)
+	assert.ErrorIs(t, err, envelope.ErrDecrypt)
+	runtime.ReadMemStats(&after)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(4<<20), "bytes allocated for a %d-byte message", len(bad))
+
+	// Contents longer than the first block still stream, signed or not, and
+	// a flipped last byte still releases nothing.
+	for _, suite := range []uint16{0x0078, 0x0378} {
+		pt := bytes.Repeat([]byte("0123456789abcdef"), 200<<10/16+3)
+		msg := legacyMessage(t, suite, 0, pt)
+		got := mustDecrypt(t, c, msg)
+		assert.Equal(t, pt, got)
+		msg[len(msg)-1] ^= 1
+		r, err := c.DecryptStream(context.Background(), bytes.NewReader(msg), nil)
+		require.NoError(t, err)
+		got, err = io.ReadAll(r)
+		assert.Empty(t, got)
+		assert.ErrorIs(t, err, envelope.ErrDecrypt)
+	}
 }
