@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -553,4 +554,27 @@ func TestAttackNonFramedLengthAllocation(t *testing.T) {
 		assert.Empty(t, got)
 		assert.ErrorIs(t, err, envelope.ErrDecrypt)
 	}
+}
+
+// In discovery the message names the key: a key ARN of an allowed account
+// that does not exist (KMS NotFoundException) is the message's fault and
+// matches ErrDecrypt, so a caller that retries other failures does not
+// retry such a message forever. A strict keyring's own key not found is a
+// configuration problem and does not match ErrDecrypt.
+func TestAttackDiscoveryUnknownKeyIsMessageFailure(t *testing.T) {
+	msg := messageUnder(t, srkEast)
+	notFound := &recordingKMS{dataKey: aesKey(32), fail: map[string]error{srkEast: &types.NotFoundException{Message: aws.String("key does not exist")}}}
+	disc, err := envelope.NewWithKeyring(mustKR(envelope.KMSDiscoveryKeyring(notFound)))
+	require.NoError(t, err)
+	_, err = disc.Decrypt(context.Background(), msg, nil)
+	assert.ErrorIs(t, err, envelope.ErrNoKey)
+	assert.ErrorIs(t, err, envelope.ErrDecrypt)
+	var nf *types.NotFoundException
+	assert.ErrorAs(t, err, &nf)
+
+	strict, err := envelope.NewWithKeyring(mustKR(envelope.KMSKeyring(notFound, srkEast)))
+	require.NoError(t, err)
+	_, err = strict.Decrypt(context.Background(), msg, nil)
+	assert.ErrorIs(t, err, envelope.ErrNoKey)
+	assert.NotErrorIs(t, err, envelope.ErrDecrypt)
 }

@@ -307,7 +307,10 @@ func (k *kmsDiscoveryKeyring) onDecrypt(ctx context.Context, m *keyMaterials) ([
 		dk, err := kmsDecrypt(ctx, k.client, keyID, e, m, k.grants)
 		if err != nil {
 			errs = append(errs, err)
-			if refusedCiphertext(err) {
+			// The message chose the key: one that does not exist is the
+			// message's fault too (a strict keyring's is a configuration's).
+			var notFound *types.NotFoundException
+			if refusedCiphertext(err) || errors.As(err, &notFound) {
 				refused++
 			}
 			continue
