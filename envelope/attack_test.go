@@ -320,7 +320,6 @@ func TestAttackNoSecretsInKeyrings(t *testing.T) {
 			}
 		}
 	}
-	_ = io.Discard
 }
 
 // A KMS keyring printed with a verb that is not %v (%s, %d, %x: fmt then
@@ -330,7 +329,6 @@ func TestAttackNoSecretsInKeyrings(t *testing.T) {
 func TestAttackKMSKeyringHidesClient(t *testing.T) {
 	const secret, token = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "SESSIONTOKENEXAMPLE1234567890"
 	client := kms.New(kms.Options{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", secret, token)})
-	var _ aws.CredentialsProvider = credentials.StaticCredentialsProvider{}
 	strict := mustKR(envelope.KMSKeyring(client, srkEast, func(o *envelope.KMSKeyringOptions) { o.GrantTokens = []string{"g"} }))
 	disc := mustKR(envelope.KMSDiscoveryKeyring(client))
 	multi := mustKR(envelope.MultiKeyring(strict, disc))
