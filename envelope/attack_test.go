@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/stretchr/testify/assert"
@@ -322,13 +321,20 @@ func TestAttackNoSecretsInKeyrings(t *testing.T) {
 	}
 }
 
+// valueCredentials holds credentials by value, as the SDK's
+// credentials.StaticCredentialsProvider does.
+type valueCredentials struct{ v aws.Credentials }
+
+func (p valueCredentials) Retrieve(context.Context) (aws.Credentials, error) { return p.v, nil }
+
 // A KMS keyring printed with a verb that is not %v (%s, %d, %x: fmt then
 // prints the nested client one level deep) must not show the KMS client's
-// contents: a *kms.Client with static credentials holds the secret access
-// key and session token by value.
+// contents: a *kms.Client with static credentials
+// (credentials.NewStaticCredentialsProvider) holds the secret access key and
+// session token by value.
 func TestAttackKMSKeyringHidesClient(t *testing.T) {
 	const secret, token = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "SESSIONTOKENEXAMPLE1234567890"
-	client := kms.New(kms.Options{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", secret, token)})
+	client := kms.New(kms.Options{Region: "us-east-1", Credentials: valueCredentials{aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: secret, SessionToken: token}}})
 	strict := mustKR(envelope.KMSKeyring(client, srkEast, func(o *envelope.KMSKeyringOptions) { o.GrantTokens = []string{"g"} }))
 	disc := mustKR(envelope.KMSDiscoveryKeyring(client))
 	multi := mustKR(envelope.MultiKeyring(strict, disc))
