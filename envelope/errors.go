@@ -25,7 +25,9 @@ var (
 	// those decrypted. It matches ErrDecrypt too when the message is the
 	// cause: none of its data keys is for the keyring, or every one tried was
 	// refused as not authentic (a raw key's tag or RSA decryption failed, or
-	// KMS answered InvalidCiphertextException or IncorrectKeyException).
+	// KMS answered InvalidCiphertextException or IncorrectKeyException, or,
+	// for KMSDiscoveryKeyring, where the message names the key,
+	// NotFoundException).
 	// When a KMS call failed for another reason (throttling, access denied,
 	// the network), or an RSA keyring has no private key, the error is
 	// reachable with errors.As and ErrDecrypt is not matched. A multi-keyring

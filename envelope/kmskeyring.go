@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -90,6 +91,13 @@ func kmsKeyringOptions(optFns []func(*KMSKeyringOptions)) KMSKeyringOptions {
 func (k *kmsKeyring) describe() string { return "KMS key " + k.keyID }
 
 func (k *kmsKeyring) identity() []byte { return []byte(k.describe()) }
+
+// String names the key only. Without it, fmt verbs other than %v (%s, %d,
+// %x) print the KMS client one level deep: a *kms.Client holding static
+// credentials by value would show its secret access key.
+func (k *kmsKeyring) String() string       { return "envelope.KMSKeyring(" + k.keyID + ")" }
+func (k *kmsKeyring) GoString() string     { return k.String() }
+func (k *kmsKeyring) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
 func (k *kmsKeyring) onEncrypt(ctx context.Context, m *keyMaterials) error {
 	if m.dataKey == nil {
@@ -261,6 +269,14 @@ func (k *kmsDiscoveryKeyring) describe() string {
 
 func (k *kmsDiscoveryKeyring) identity() []byte { return []byte(k.describe()) }
 
+// String describes the filter and Region only, never the KMS client (see
+// kmsKeyring.String).
+func (k *kmsDiscoveryKeyring) String() string {
+	return "envelope.KMSDiscoveryKeyring(" + k.describe() + ")"
+}
+func (k *kmsDiscoveryKeyring) GoString() string     { return k.String() }
+func (k *kmsDiscoveryKeyring) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
 func (k *kmsDiscoveryKeyring) onEncrypt(context.Context, *keyMaterials) error {
 	return errCannotEncrypt("a KMS discovery keyring")
 }
@@ -291,7 +307,10 @@ func (k *kmsDiscoveryKeyring) onDecrypt(ctx context.Context, m *keyMaterials) ([
 		dk, err := kmsDecrypt(ctx, k.client, keyID, e, m, k.grants)
 		if err != nil {
 			errs = append(errs, err)
-			if refusedCiphertext(err) {
+			// The message chose the key: one that does not exist is the
+			// message's fault too (a strict keyring's is a configuration's).
+			var notFound *types.NotFoundException
+			if refusedCiphertext(err) || errors.As(err, &notFound) {
 				refused++
 			}
 			continue

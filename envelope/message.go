@@ -124,10 +124,18 @@ func (c *Client) decryptAppend(ctx context.Context, dst, message []byte, encrypt
 	}
 }
 
-// checkSigned refuses a signed message when Options.UnsignedOnly is set.
+// checkSigned is the first check of a parsed header, before any limit of
+// the Client, key or plaintext: it refuses a signed message when
+// Options.UnsignedOnly is set, and a non-committing suite under
+// RequireEncryptRequireDecrypt (so that DecryptStream's MaxFrameLength check
+// cannot hide the policy behind ErrMalformed). newReader checks the policy
+// again for its other callers.
 func (c *Client) checkSigned(h *Header) error {
 	if c.opts.UnsignedOnly && h.Suite.signed() {
 		return decryptFailure(fmt.Errorf("%w: suite %v", ErrSignedMessage, h.Suite))
+	}
+	if !h.Suite.Committing() && c.opts.CommitmentPolicy != RequireEncryptAllowDecrypt {
+		return &policyError{suite: h.Suite}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 )
 
@@ -57,6 +58,11 @@ func (k *multiKeyring) describe() string {
 	b.WriteString(")")
 	return b.String()
 }
+
+// String names the keyrings, never their keys or clients.
+func (k *multiKeyring) String() string       { return "envelope.MultiKeyring(" + k.describe() + ")" }
+func (k *multiKeyring) GoString() string     { return k.String() }
+func (k *multiKeyring) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
 func (k *multiKeyring) identity() []byte {
 	var b []byte

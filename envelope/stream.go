@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"log/slog"
+	"slices"
 )
 
 // EncryptStream writes a message to dst as plaintext is written to the
@@ -497,9 +498,20 @@ func (d *Reader) single(p []byte) (int, error) {
 			d.hash.Write(ct)
 		}
 	} else {
-		d.in = make([]byte, n+tagSize)
-		if err := d.fill(d.in); err != nil {
-			return 0, err
+		// The content length is not authenticated until the tag: the buffer
+		// grows (doubling from readBlock) as bytes arrive, so a lying length
+		// costs what was sent, not what it claims.
+		total := n + tagSize
+		d.in = make([]byte, 0, min(total, readBlock))
+		for len(d.in) < total {
+			if len(d.in) == cap(d.in) {
+				d.in = slices.Grow(d.in, min(total-len(d.in), cap(d.in)))
+			}
+			chunk := d.in[len(d.in):min(cap(d.in), total)]
+			if err := d.fill(chunk); err != nil {
+				return 0, err
+			}
+			d.in = d.in[:len(d.in)+len(chunk)]
 		}
 		ct = d.in
 	}
