@@ -69,7 +69,12 @@ func ExampleNewTransport() {
 		return aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "session-1",
 			CanExpire: true, Expires: time.Now().Add(time.Hour)}, nil
 	})
-	client := &http.Client{Transport: sigv4temp.NewTransport(nil, provider, "execute-api", "eu-west-1")}
+	tr, err := sigv4temp.NewTransport(nil, provider, "execute-api", "eu-west-1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	client := &http.Client{Transport: tr}
 	resp, err := client.Get(srv.URL + "/orders")
 	if err != nil {
 		fmt.Println(err)

@@ -104,7 +104,7 @@ func TestTransportSignsAndRotates(t *testing.T) {
 	srv := httptest.NewServer(v)
 	defer srv.Close()
 	p := &rotatingProvider{v: v, ttl: time.Hour}
-	client := &http.Client{Transport: sigv4temp.NewTransport(nil, p, "execute-api", "eu-west-1")}
+	client := &http.Client{Transport: mustTransport(t, nil, p)}
 
 	// Concurrent requests share one credential retrieval.
 	var wg sync.WaitGroup
@@ -125,7 +125,7 @@ func TestTransportSignsAndRotates(t *testing.T) {
 
 	// Expired credentials are refreshed: the cache treats them as stale.
 	p2 := &rotatingProvider{v: v, ttl: time.Millisecond}
-	client2 := &http.Client{Transport: sigv4temp.NewTransport(nil, p2, "execute-api", "eu-west-1")}
+	client2 := &http.Client{Transport: mustTransport(t, nil, p2, func(o *sigv4temp.TransportOptions) { o.ExpiryWindow = time.Nanosecond })}
 	for range 3 {
 		time.Sleep(3 * time.Millisecond)
 		resp, err := client2.Get(srv.URL + "/x")
@@ -163,7 +163,7 @@ func TestTransportRetriesWithBody(t *testing.T) {
 	srv := httptest.NewServer(v)
 	defer srv.Close()
 	p := &rotatingProvider{v: v, ttl: time.Hour}
-	signing := sigv4temp.NewTransport(nil, p, "execute-api", "eu-west-1")
+	signing := mustTransport(t, nil, p)
 	client := &http.Client{Transport: retryOnce{signing}}
 	req, err := http.NewRequest("PUT", srv.URL+"/doc", strings.NewReader("payload-1"))
 	require.NoError(t, err)
@@ -192,15 +192,24 @@ func (failingProvider) Retrieve(context.Context) (aws.Credentials, error) {
 }
 
 func TestTransportErrors(t *testing.T) {
-	tr := sigv4temp.NewTransport(nil, failingProvider{}, "s", "r")
+	tr, err := sigv4temp.NewTransport(nil, failingProvider{}, "s", "r")
+	require.NoError(t, err)
 	req, _ := http.NewRequest("GET", "http://127.0.0.1:1/", nil)
-	_, err := tr.RoundTrip(req)
+	_, err = tr.RoundTrip(req)
 	assert.ErrorContains(t, err, "no credentials in the chain")
-	_, err = sigv4temp.NewTransport(nil, nil, "s", "r").RoundTrip(req)
+	assert.ErrorIs(t, err, sigv4temp.ErrCredentials)
+	_, err = sigv4temp.NewTransport(nil, nil, "s", "r")
 	assert.ErrorIs(t, err, sigv4temp.ErrInvalid)
 	expired := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 		return aws.Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s"}, nil // no token
 	})
-	_, err = sigv4temp.NewTransport(nil, expired, "s", "r").RoundTrip(req)
+	_, err = mustTransport(t, nil, expired).RoundTrip(req)
 	assert.ErrorIs(t, err, sigv4temp.ErrMissingToken)
+}
+
+func mustTransport(t *testing.T, base http.RoundTripper, p aws.CredentialsProvider, optFns ...func(*sigv4temp.TransportOptions)) *sigv4temp.Transport {
+	t.Helper()
+	tr, err := sigv4temp.NewTransport(base, p, "execute-api", "eu-west-1", optFns...)
+	require.NoError(t, err)
+	return tr
 }
