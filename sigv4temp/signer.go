@@ -94,17 +94,7 @@ func (s *Signer) signerFor(accessKeyID, secret string, disableEscaping, noToken 
 	if size < 0 {
 		return newSigner()
 	}
-	key := signerKey{disableEscaping: disableEscaping, noTok: noToken}
-	var buf [512]byte
-	if n := len(accessKeyID) + 1 + len(secret); n <= len(buf) {
-		i := copy(buf[:], accessKeyID)
-		buf[i] = 0
-		copy(buf[i+1:], secret)
-		key.creds = sha256.Sum256(buf[:n])
-		clear(buf[:n]) // the secret does not linger on the stack
-	} else {
-		key.creds = sha256.Sum256([]byte(accessKeyID + "\x00" + secret))
-	}
+	key := keyFor(accessKeyID, secret, disableEscaping, noToken)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e, ok := s.items[key]; ok {
@@ -122,4 +112,21 @@ func (s *Signer) signerFor(accessKeyID, secret string, disableEscaping, noToken 
 	v := newSigner()
 	s.items[key] = s.order.PushFront(&signerEntry{key: key, signer: v})
 	return v
+}
+
+// keyFor returns the cache key of a credential and options: a SHA-256 of
+// the access key ID and the secret, so the cache never holds the secret.
+func keyFor(accessKeyID, secret string, disableEscaping, noToken bool) signerKey {
+	key := signerKey{disableEscaping: disableEscaping, noTok: noToken}
+	var buf [512]byte
+	if n := len(accessKeyID) + 1 + len(secret); n <= len(buf) {
+		i := copy(buf[:], accessKeyID)
+		buf[i] = 0
+		copy(buf[i+1:], secret)
+		key.creds = sha256.Sum256(buf[:n])
+		clear(buf[:n]) // the secret does not linger on the stack
+	} else {
+		key.creds = sha256.Sum256([]byte(accessKeyID + "\x00" + secret))
+	}
+	return key
 }

@@ -66,3 +66,22 @@ func TestSTSOperationString(t *testing.T) {
 	assert.Equal(t, "GetFederationToken", sigv4temp.GetFederationToken.String())
 	assert.Equal(t, "STSOperation(9)", sigv4temp.STSOperation(9).String())
 }
+
+// Issue 12.12: the whole-seconds error printed the range [15m0s, 0s], and
+// root credentials were accepted for AssumeRole, which STS refuses.
+func TestSessionDurationEdges(t *testing.T) {
+	_, err := sigv4temp.SessionDuration(sigv4temp.GetSessionToken, 1000*time.Second+time.Millisecond, sigv4temp.SessionOptions{})
+	assert.EqualError(t, err, "sigv4temp: session duration out of range: GetSessionToken 16m40.001s not in [15m0s, 36h0m0s] (DurationSeconds is a whole number of seconds)")
+	_, err = sigv4temp.SessionDuration(sigv4temp.AssumeRole, 1000*time.Second+time.Millisecond, sigv4temp.SessionOptions{RoleChaining: true})
+	assert.EqualError(t, err, "sigv4temp: session duration out of range: AssumeRole 16m40.001s not in [15m0s, 1h0m0s] (DurationSeconds is a whole number of seconds)")
+	var de *sigv4temp.DurationError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, sigv4temp.ErrDuration, de.Err)
+	assert.Equal(t, "DurationSeconds is a whole number of seconds", de.Reason)
+
+	for _, d := range []time.Duration{0, time.Hour} {
+		_, err = sigv4temp.SessionDuration(sigv4temp.AssumeRole, d, sigv4temp.SessionOptions{RootCredentials: true})
+		assert.ErrorIs(t, err, sigv4temp.ErrInvalid)
+		assert.NotErrorIs(t, err, sigv4temp.ErrDuration)
+	}
+}
