@@ -114,16 +114,17 @@ func (s *Signer) Transport(base http.RoundTripper, provider aws.CredentialsProvi
 	}, nil
 }
 
-// String returns "sigv4temp.Transport(SERVICE, REGION)".
-func (t *Transport) String() string {
+// String returns "sigv4temp.Transport(SERVICE, REGION)". (Its receiver is
+// a value, so that a copy of a Transport prints the same.)
+func (t Transport) String() string {
 	return fmt.Sprintf("sigv4temp.Transport(%s, %s)", t.service, t.region)
 }
 
 // GoString returns the same as String.
-func (t *Transport) GoString() string { return t.String() }
+func (t Transport) GoString() string { return t.String() }
 
 // LogValue returns the same as String, for log/slog.
-func (t *Transport) LogValue() slog.Value { return slog.StringValue(t.String()) }
+func (t Transport) LogValue() slog.Value { return slog.StringValue(t.String()) }
 
 // RoundTrip signs a clone of req and sends it through the base
 // RoundTripper; see [Transport].
@@ -286,6 +287,13 @@ type credentialCache struct {
 	creds aws.Credentials
 	ok    bool
 }
+
+// String keeps the cached credentials out of fmt output, whatever prints a
+// value holding the cache.
+func (cc *credentialCache) String() string { return "credentials(redacted)" }
+
+// GoString returns the same as String.
+func (cc *credentialCache) GoString() string { return cc.String() }
 
 // fresh reports whether c can sign at now without a refresh.
 func fresh(c aws.Credentials, now time.Time, window time.Duration) bool {
