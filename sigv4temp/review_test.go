@@ -299,3 +299,31 @@ func TestEveryErrorMatchesASentinel(t *testing.T) {
 		assertNoSecrets(t, err.Error())
 	}
 }
+
+// S3 Express One Zone: the token goes, signed, into X-Amz-S3session-Token
+// instead of X-Amz-Security-Token, as the SDK's S3 Express signer does (a
+// v4 signer with DisableSessionToken and the header set) and botocore's
+// S3ExpressAuth (TestBotocoreS3Express).
+func TestS3Express(t *testing.T) {
+	const hash = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+	r := newReq(t, "PUT", "https://bucket--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com/k", []byte("hello"))
+	r.Header.Set("X-Amz-Security-Token", "stale")
+	require.NoError(t, sigv4temp.Sign(context.Background(), r, tempCreds, "s3express", "us-east-1", signTime))
+	assert.Equal(t, []string{tempCreds.SessionToken}, r.Header.Values("X-Amz-S3session-Token"))
+	assert.Empty(t, r.Header.Values("X-Amz-Security-Token"))
+	want := newReq(t, "PUT", "https://bucket--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com/k", []byte("hello"))
+	want.Header.Set("X-Amz-Content-Sha256", hash)
+	want.Header.Set("X-Amz-S3session-Token", tempCreds.SessionToken)
+	require.NoError(t, v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping, o.DisableSessionToken = true, true }).
+		SignHTTP(context.Background(), tempCreds, want, hash, "s3express", "us-east-1", signTime))
+	assert.Equal(t, want.Header.Get("Authorization"), r.Header.Get("Authorization"))
+
+	u, _, err := sigv4temp.Presign(context.Background(), newReq(t, "GET", "https://b.s3express-use1-az4.us-east-1.amazonaws.com/k?X-Amz-S3session-Token=old", nil),
+		tempCreds, "s3express", "us-east-1", signTime, time.Minute, func(o *sigv4temp.Options) { o.TokenAfterSigning = true })
+	require.NoError(t, err)
+	pu, err := url.Parse(u)
+	require.NoError(t, err)
+	assert.Equal(t, []string{tempCreds.SessionToken}, pu.Query()["X-Amz-S3session-Token"])
+	assert.Empty(t, pu.Query()["X-Amz-Security-Token"])
+	assert.Contains(t, pu.Query().Get("X-Amz-SignedHeaders"), "host")
+}

@@ -49,6 +49,11 @@ const (
 	headerDate          = "X-Amz-Date"
 	headerToken         = "X-Amz-Security-Token"
 	headerContentSHA256 = "X-Amz-Content-Sha256"
+	// headerS3Session carries the session token of S3 Express One Zone
+	// (service s3express) instead of X-Amz-Security-Token, signed: the SDK's
+	// S3 Express signer (service/s3 internal/customizations) and botocore's
+	// S3ExpressAuth and S3ExpressQueryAuth.
+	headerS3Session = "X-Amz-S3session-Token"
 
 	// UnsignedPayload is the payload hash S3 accepts for a body left out of
 	// the signature.
@@ -67,7 +72,11 @@ const (
 //   - S3 ("s3", "s3-object-lambda", "s3express"): the path encoded once and
 //     not normalized, the body hashed into x-amz-content-sha256 (Sign), and
 //     UNSIGNED-PAYLOAD for presigned URLs (Presign). These always apply to
-//     S3 services; PayloadHash still overrides the hash.
+//     S3 services; PayloadHash still overrides the hash. For "s3express"
+//     (S3 Express One Zone) the session token travels, signed, in
+//     X-Amz-S3session-Token (a header, or a query parameter of a presigned
+//     URL) instead of X-Amz-Security-Token, and TokenAfterSigning does not
+//     apply.
 //   - Every other service: the body hashed, the path normalized (dot
 //     segments and empty segments removed) and encoded twice.
 //
@@ -181,6 +190,10 @@ func (s *Signer) Sign(ctx context.Context, r *http.Request, creds aws.Credential
 	if o.ContentSHA256Header || s3 {
 		h[headerContentSHA256] = []string{hash}
 	}
+	express := service == "s3express"
+	if express && creds.SessionToken != "" {
+		h[headerS3Session] = []string{creds.SessionToken}
+	}
 	r.URL.RawQuery = query
 	if host := signingHost(r); r.Host != "" || host != r.URL.Host {
 		r.Host = host
@@ -196,12 +209,12 @@ func (s *Signer) Sign(ctx context.Context, r *http.Request, creds aws.Credential
 			u.Opaque, u.RawPath = normalizePath(p), ""
 		}
 	}
-	err = s.signerFor(creds.AccessKeyID, creds.SecretAccessKey, o.DisableURIPathEscaping || s3, o.TokenAfterSigning).
+	err = s.signerFor(creds.AccessKeyID, creds.SecretAccessKey, o.DisableURIPathEscaping || s3, o.TokenAfterSigning || express).
 		SignHTTP(ctx, creds, &c, hash, service, region, now.UTC())
 	if err != nil {
 		return fmt.Errorf("%w: sign: %w", ErrInvalid, err)
 	}
-	if o.TokenAfterSigning && creds.SessionToken != "" {
+	if o.TokenAfterSigning && !express && creds.SessionToken != "" {
 		h[headerToken] = []string{creds.SessionToken}
 	}
 	return nil
@@ -280,6 +293,10 @@ func (s *Signer) Presign(ctx context.Context, r *http.Request, creds aws.Credent
 	if o.ContentSHA256Header {
 		c.Header[headerContentSHA256] = []string{hash}
 	}
+	express := service == "s3express"
+	if express && creds.SessionToken != "" {
+		c.Header[headerS3Session] = []string{creds.SessionToken} // hoisted into the query by the SDK
+	}
 	c.Host = signingHost(c)
 	sent := *c.URL // the URL to hand out; the SDK may sign a normalized path instead
 	if !s3 && !o.DisablePathNormalization {
@@ -287,14 +304,14 @@ func (s *Signer) Presign(ctx context.Context, r *http.Request, creds aws.Credent
 			c.URL.Opaque, c.URL.RawPath = normalizePath(p), ""
 		}
 	}
-	presigned, signedHeader, err := s.signerFor(creds.AccessKeyID, creds.SecretAccessKey, o.DisableURIPathEscaping || s3, o.TokenAfterSigning).
+	presigned, signedHeader, err := s.signerFor(creds.AccessKeyID, creds.SecretAccessKey, o.DisableURIPathEscaping || s3, o.TokenAfterSigning || express).
 		PresignHTTP(ctx, creds, c, hash, service, region, now.UTC())
 	if err != nil {
 		return "", nil, fmt.Errorf("%w: presign: %w", ErrInvalid, err)
 	}
 	presigned, _, _ = strings.Cut(presigned, "#")
 	_, sent.RawQuery, _ = strings.Cut(presigned, "?")
-	if o.TokenAfterSigning && creds.SessionToken != "" {
+	if o.TokenAfterSigning && !express && creds.SessionToken != "" {
 		sent.RawQuery += "&X-Amz-Security-Token=" + queryEscape(creds.SessionToken)
 	}
 	return sent.String(), signedHeader, nil
@@ -305,13 +322,14 @@ func removeSignature(h http.Header) {
 	delete(h, headerAuthorization)
 	delete(h, headerDate)
 	delete(h, headerToken)
+	delete(h, headerS3Session)
 }
 
 // isPresignParam reports whether k is a query parameter of a presignature,
 // in any letter case.
 func isPresignParam(k string) bool {
 	for _, p := range [...]string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
-		"X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token"} {
+		"X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token", headerS3Session} {
 		if strings.EqualFold(k, p) {
 			return true
 		}
