@@ -327,3 +327,141 @@ func TestS3Express(t *testing.T) {
 	assert.Empty(t, pu.Query()["X-Amz-Security-Token"])
 	assert.Contains(t, pu.Query().Get("X-Amz-SignedHeaders"), "host")
 }
+
+// closeRecorder records whether the transport closed the caller's body.
+type closeRecorder struct {
+	io.Reader
+	closed bool
+}
+
+func (c *closeRecorder) Close() error { c.closed = true; return nil }
+
+// A Transport closes the caller's body, as the RoundTripper contract
+// requires, whether it sends a copy (GetBody), the buffered body, or fails.
+func TestTransportClosesCallerBody(t *testing.T) {
+	okBase := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Body != nil {
+			_, _ = io.ReadAll(r.Body)
+			r.Body.Close()
+		}
+		return &http.Response{StatusCode: 200, Body: http.NoBody}, nil
+	})
+	provider := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return longCreds, nil })
+	tr, err := sigv4temp.NewTransport(okBase, provider, "execute-api", "eu-west-1")
+	require.NoError(t, err)
+
+	withGetBody := newReq(t, "PUT", "https://x/", []byte("abc"))
+	body := &closeRecorder{Reader: strings.NewReader("abc")}
+	withGetBody.Body = body
+	resp, err := tr.RoundTrip(withGetBody)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.True(t, body.closed, "GetBody: the caller's own body is closed")
+
+	buffered := newReq(t, "PUT", "https://x/", nil)
+	body2 := &closeRecorder{Reader: strings.NewReader("abc")}
+	buffered.Body = body2
+	resp, err = tr.RoundTrip(buffered)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.True(t, body2.closed, "buffered: closed after reading")
+
+	failing, err := sigv4temp.NewTransport(okBase, failingProvider{}, "execute-api", "eu-west-1")
+	require.NoError(t, err)
+	body3 := &closeRecorder{Reader: strings.NewReader("abc")}
+	req := newReq(t, "PUT", "https://x/", nil)
+	req.Body = body3
+	_, err = failing.RoundTrip(req)
+	require.ErrorIs(t, err, sigv4temp.ErrCredentials)
+	assert.True(t, body3.closed, "closed on error too")
+
+	// A GetBody that fails: ErrBody, and the caller's body closed.
+	body4 := &closeRecorder{Reader: strings.NewReader("abc")}
+	req = newReq(t, "PUT", "https://x/", []byte("abc"))
+	req.Body = body4
+	req.GetBody = func() (io.ReadCloser, error) { return nil, errors.New("gone") }
+	_, err = tr.RoundTrip(req)
+	require.ErrorIs(t, err, sigv4temp.ErrBody)
+	assert.True(t, body4.closed)
+
+	// A streamed body (PayloadHash given, no GetBody) is sent as it is, not closed before.
+	var sent string
+	streamBase := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		b, err := io.ReadAll(r.Body)
+		sent = string(b)
+		return &http.Response{StatusCode: 200, Body: http.NoBody}, err
+	})
+	streaming, err := sigv4temp.NewTransport(streamBase, provider, "execute-api", "eu-west-1", func(o *sigv4temp.TransportOptions) { o.PayloadHash = sigv4temp.UnsignedPayload })
+	require.NoError(t, err)
+	body5 := &closeRecorder{Reader: strings.NewReader("stream")}
+	req = newReq(t, "PUT", "https://x/", nil)
+	req.Body = body5
+	resp, err = streaming.RoundTrip(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "stream", sent)
+}
+
+// A 403 whose body fails while its code is being looked for: the caller
+// still reads what came, then the error.
+func TestTransportFailing403Body(t *testing.T) {
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 403, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("<Error><Co"), errorReader{}))}, nil
+	})
+	provider := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return longCreds, nil })
+	tr, err := sigv4temp.NewTransport(base, provider, "execute-api", "eu-west-1")
+	require.NoError(t, err)
+	resp, err := tr.RoundTrip(newReq(t, "GET", "https://x/", nil))
+	require.NoError(t, err)
+	got, err := io.ReadAll(resp.Body)
+	assert.Equal(t, "<Error><Co", string(got))
+	assert.ErrorContains(t, err, "disk on fire")
+}
+
+// Requests built by hand without a Header map, and edge values.
+func TestSignEdges(t *testing.T) {
+	r := &http.Request{Method: "GET", URL: &url.URL{Scheme: "https", Host: "example.amazonaws.com", Path: "/"}}
+	require.NoError(t, sigv4temp.Sign(context.Background(), r, tempCreds, "service", "us-east-1", signTime))
+	assert.NotEmpty(t, r.Header.Get("Authorization"))
+	assert.Empty(t, r.Host, "no default port to strip: Host left to the URL")
+	p := &http.Request{Method: "GET", URL: &url.URL{Scheme: "https", Host: "example.amazonaws.com", Path: "/"}}
+	u, hdr, err := sigv4temp.Presign(context.Background(), p, tempCreds, "service", "us-east-1", signTime, time.Minute)
+	require.NoError(t, err)
+	assert.Contains(t, u, "X-Amz-Signature=")
+	assert.Equal(t, []string{"example.amazonaws.com"}, hdr.Values("Host"))
+	assert.Nil(t, p.Header, "Presign does not modify the request")
+
+	// http.NoBody hashes as empty, like no body.
+	nb := newReq(t, "PUT", "https://example.amazonaws.com/", nil)
+	nb.Body = http.NoBody
+	require.NoError(t, sigv4temp.Sign(context.Background(), nb, longCreds, "s3", "us-east-1", signTime))
+	assert.Equal(t, sigv4temp.EmptyPayloadHash, nb.Header.Get("X-Amz-Content-Sha256"))
+	_, _, err = sigv4temp.Presign(context.Background(), nb, longCreds, "service", "us-east-1", signTime, time.Minute)
+	assert.NoError(t, err, "NoBody needs no GetBody")
+
+	// Long-term credentials with TokenAfterSigning: no token anywhere.
+	lt := newReq(t, "GET", "https://example.amazonaws.com/", nil)
+	require.NoError(t, sigv4temp.Sign(context.Background(), lt, longCreds, "service", "us-east-1", signTime, func(o *sigv4temp.Options) { o.TokenAfterSigning = true }))
+	assert.Empty(t, lt.Header.Values("X-Amz-Security-Token"))
+	u, _, err = sigv4temp.Presign(context.Background(), newReq(t, "GET", "https://example.amazonaws.com/", nil), longCreds, "service", "us-east-1", signTime, time.Minute,
+		func(o *sigv4temp.Options) { o.TokenAfterSigning = true })
+	require.NoError(t, err)
+	assert.NotContains(t, u, "X-Amz-Security-Token")
+
+	// A URL may live exactly as long as its credentials, and be clamped to exactly one second.
+	_, _, err = sigv4temp.Presign(context.Background(), newReq(t, "GET", "https://x/", nil), tempCreds, "service", "us-east-1", signTime, time.Hour)
+	assert.NoError(t, err)
+	u, _, err = sigv4temp.Presign(context.Background(), newReq(t, "GET", "https://x/", nil), tempCreds, "service", "us-east-1", tempCreds.Expires.Add(-time.Second), time.Hour,
+		func(o *sigv4temp.Options) { o.ClampExpiry = true })
+	require.NoError(t, err)
+	assert.Contains(t, u, "X-Amz-Expires=1&")
+	// Credentials that expire one nanosecond after the signing time still sign.
+	almost := tempCreds
+	almost.Expires = signTime.Add(time.Nanosecond)
+	assert.NoError(t, sigv4temp.Sign(context.Background(), newReq(t, "GET", "https://x/", nil), almost, "service", "us-east-1", signTime))
+	// Credentials that cannot expire sign at any time.
+	assert.NoError(t, sigv4temp.Sign(context.Background(), newReq(t, "GET", "https://x/", nil), longCreds, "service", "us-east-1", signTime.Add(100*365*24*time.Hour)))
+	// An AKIA key needs no token.
+	assert.NoError(t, sigv4temp.Sign(context.Background(), newReq(t, "GET", "https://x/", nil), aws.Credentials{AccessKeyID: "AKIAX", SecretAccessKey: "s"}, "service", "us-east-1", signTime))
+	assert.ErrorIs(t, sigv4temp.Sign(context.Background(), newReq(t, "GET", "https://x/", nil), aws.Credentials{SecretAccessKey: "s"}, "service", "us-east-1", signTime), sigv4temp.ErrInvalid)
+}

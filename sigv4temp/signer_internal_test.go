@@ -92,3 +92,56 @@ func TestSignerConcurrent(t *testing.T) {
 	wg.Wait()
 	assert.LessOrEqual(t, s.cached(), 3)
 }
+
+// keyFor hashes on the stack up to 512 bytes of key ID and secret, with no
+// allocation; longer ones go through the heap to the same hash.
+func TestKeyFor(t *testing.T) {
+	akid := "AKIDEXAMPLE"
+	secret := string(make([]byte, 512-len(akid)-1))
+	allocs := testing.AllocsPerRun(50, func() { keyFor(akid, secret, false, false) })
+	assert.Zero(t, allocs, "512 bytes: on the stack")
+	long := secret + "x"
+	k1 := keyFor(akid, long, false, false)
+	assert.NotEqual(t, keyFor(akid, secret, false, false), k1)
+	assert.Equal(t, k1, keyFor(akid, long, false, false))
+	assert.NotEqual(t, keyFor("A", "Bc", false, false), keyFor("AB", "c", false, false), "the separator keeps key ID and secret apart")
+	assert.NotEqual(t, keyFor(akid, "s", true, false), keyFor(akid, "s", false, false))
+	assert.NotEqual(t, keyFor(akid, "s", false, true), keyFor(akid, "s", false, false))
+}
+
+// invalidate drops the cached credentials only if they are still the ones
+// the failed request used, and only then invalidates the provider's cache.
+func TestCredentialCacheInvalidate(t *testing.T) {
+	inv := &invalidatingProvider{}
+	cc := &credentialCache{provider: inv, sem: make(chan struct{}, 1)}
+	a := aws.Credentials{AccessKeyID: "A", SecretAccessKey: "s", SessionToken: "ta"}
+	b := aws.Credentials{AccessKeyID: "A", SecretAccessKey: "s", SessionToken: "tb"}
+	cc.creds, cc.ok = b, true
+	cc.invalidate(a) // a request signed with a; another already refreshed to b
+	assert.True(t, cc.ok)
+	assert.Zero(t, inv.n)
+	cc.invalidate(aws.Credentials{AccessKeyID: "B", SessionToken: "tb"})
+	assert.True(t, cc.ok)
+	cc.invalidate(b)
+	assert.False(t, cc.ok)
+	assert.Equal(t, 1, inv.n)
+	cc.invalidate(b) // nothing cached any more
+	assert.Equal(t, 1, inv.n)
+	assert.Equal(t, "credentials(redacted)", cc.String())
+	assert.Equal(t, "credentials(redacted)", cc.GoString())
+}
+
+type invalidatingProvider struct{ n int }
+
+func (p *invalidatingProvider) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{}, nil
+}
+func (p *invalidatingProvider) Invalidate() { p.n++ }
+
+func TestFresh(t *testing.T) {
+	now := lruTime
+	c := aws.Credentials{CanExpire: true, Expires: now.Add(time.Minute)}
+	assert.False(t, fresh(c, now, time.Minute), "exactly the window left: refresh")
+	assert.True(t, fresh(c, now.Add(-time.Nanosecond), time.Minute))
+	assert.True(t, fresh(aws.Credentials{}, now.Add(100*365*24*time.Hour), time.Minute), "credentials that cannot expire")
+}
