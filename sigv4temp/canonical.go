@@ -2,7 +2,6 @@ package sigv4temp
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -112,16 +111,13 @@ func signingHost(r *http.Request) string {
 	if host == "" {
 		host = r.URL.Host
 	}
-	h, port, err := net.SplitHostPort(host)
-	if err != nil {
+	colon := strings.LastIndexByte(host, ':')
+	if colon < 0 || colon < strings.LastIndexByte(host, ']') {
 		return host // no port
 	}
-	scheme := strings.ToLower(r.URL.Scheme)
+	scheme, port := strings.ToLower(r.URL.Scheme), host[colon+1:]
 	if scheme == "http" && port == "80" || scheme == "https" && port == "443" {
-		if strings.Contains(h, ":") {
-			return "[" + h + "]"
-		}
-		return h
+		return host[:colon] // an IPv6 literal keeps its brackets
 	}
 	return host
 }
@@ -146,6 +142,9 @@ func uriPath(u *url.URL) string {
 	return p
 }
 
+// isNormalized reports whether normalizePath leaves p as it is.
+func isNormalized(p string) bool { return normalizePath(p) == p }
+
 // normalizePath removes "." and ".." segments (RFC 3986, 5.2.4) and empty
 // segments, as services other than S3 do before checking a signature (the
 // SigV4 test suite's *-normalized cases; botocore's remove_dot_segments). A
@@ -153,6 +152,9 @@ func uriPath(u *url.URL) string {
 func normalizePath(p string) string {
 	if p == "" {
 		return "/"
+	}
+	if p[0] == '/' && !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+		return p // no empty or dot segment
 	}
 	segs := strings.Split(p, "/")
 	out := segs[:0]
@@ -183,10 +185,16 @@ func normalizePath(p string) string {
 // each name and value percent-encoded as SigV4 encodes them ("flag" becomes
 // "flag="; empty pairs between "&&" go). It fails with ErrInvalid where
 // url.ParseQuery fails (a bad %-escape, a ";"), instead of dropping the pair.
+// A query already in that form is returned as it is, without allocating.
 func reencodeQuery(rawQuery string) (string, error) {
-	if rawQuery == "" {
-		return "", nil
+	if isCanonicalQuery(rawQuery) {
+		return rawQuery, nil
 	}
+	return reencodeSlow(rawQuery)
+}
+
+// reencodeSlow is reencodeQuery without its fast path.
+func reencodeSlow(rawQuery string) (string, error) {
 	if err := checkQuery(rawQuery); err != nil {
 		return "", err
 	}
@@ -202,9 +210,63 @@ func reencodeQuery(rawQuery string) (string, error) {
 		if b.Len() > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(queryEscape(k))
+		writeEscaped(&b, k)
 		b.WriteByte('=')
-		b.WriteString(queryEscape(v))
+		writeEscaped(&b, v)
 	}
 	return b.String(), nil
+}
+
+// isCanonicalQuery reports whether q is empty or a list of name=value pairs
+// encoded as SigV4 encodes them: unreserved bytes as they are, every other
+// byte as %XX with uppercase hex, one "=" in each pair, no empty pair.
+func isCanonicalQuery(q string) bool {
+	eq := false // the current pair has its "="
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case isUnreserved(c):
+		case c == '%':
+			if i+2 >= len(q) || !isUpperHex(q[i+1]) || !isUpperHex(q[i+2]) || isUnreserved(unhex(q[i+1])<<4|unhex(q[i+2])) {
+				return false
+			}
+			i += 2
+		case c == '=' && !eq:
+			eq = true
+		case c == '&' && eq && i+1 < len(q):
+			eq = false
+		default:
+			return false
+		}
+	}
+	return eq || q == ""
+}
+
+func isUnreserved(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+func isUpperHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'F' }
+
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'A' + 10
+}
+
+// writeEscaped writes s escaped as SigV4 does: every byte but A-Z a-z 0-9
+// - _ . ~ as %XX with uppercase hex.
+func writeEscaped(b *strings.Builder, s string) {
+	const hexUpper = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isUnreserved(c) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexUpper[c>>4])
+		b.WriteByte(hexUpper[c&15])
+	}
 }

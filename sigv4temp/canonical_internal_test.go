@@ -110,3 +110,53 @@ func TestErrorCode(t *testing.T) {
 		assert.Equal(t, want, isExpiredCode(code), "isExpiredCode(%q)", code)
 	}
 }
+
+var querySeeds = []string{
+	"", "a=1", "a=1&b=2", "b=2&a=1&a=0&flag", "q=a+b", "r=%7e", "r=%7E", "s=%2F", "s=%2f", "&&x=1&", "x=1&",
+	"k=%E1%88%B4&=v", "=", "a=b=c", "a=1;b=2", "c=%zz", "%", "a=%4", "ሴ=bar", "a=%20", "a= ", "a=%2B", "flag",
+}
+
+// The fast path returns a query as it is only where the full re-encoding
+// would give it back unchanged, and every re-encoded query takes the fast
+// path the next time.
+func TestCanonicalQueryFastPath(t *testing.T) {
+	for _, q := range querySeeds {
+		checkFastPath(t, q)
+	}
+	assert.True(t, isCanonicalQuery(""))
+	assert.True(t, isCanonicalQuery("a=1&b=%2F"))
+	assert.False(t, isCanonicalQuery("a"))
+	assert.False(t, isCanonicalQuery("a=1&"))
+	assert.False(t, isCanonicalQuery("a=1&&b=2"))
+	assert.False(t, isCanonicalQuery("a=%7E"))
+	assert.False(t, isCanonicalQuery("a=%2f"))
+	assert.False(t, isCanonicalQuery("a=%2"))
+	assert.False(t, isCanonicalQuery("a=%"))
+	assert.False(t, isCanonicalQuery("a=b=c"))
+	assert.False(t, isCanonicalQuery("a=+"))
+	allocs := testing.AllocsPerRun(50, func() { _, _ = reencodeQuery("Action=ListUsers&Version=2010-05-08&Path=%2Fdivision%2F") })
+	assert.Zero(t, allocs)
+}
+
+func checkFastPath(t *testing.T, q string) {
+	t.Helper()
+	slow, err := reencodeSlow(q)
+	if err != nil {
+		assert.False(t, isCanonicalQuery(q), "%q does not parse, yet takes the fast path", q)
+		return
+	}
+	if isCanonicalQuery(q) {
+		assert.Equal(t, q, slow, "fast path for %q", q)
+	}
+	assert.True(t, isCanonicalQuery(slow), "re-encoded %q as %q, which is not canonical", q, slow)
+	fast, err := reencodeQuery(q)
+	assert.NoError(t, err)
+	assert.Equal(t, slow, fast)
+}
+
+func FuzzReencodeQuery(f *testing.F) {
+	for _, q := range querySeeds {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) { checkFastPath(t, q) })
+}

@@ -198,19 +198,23 @@ func (s *Signer) Sign(ctx context.Context, r *http.Request, creds aws.Credential
 	if host := signingHost(r); r.Host != "" || host != r.URL.Host {
 		r.Host = host
 	}
-	// The SDK signs a shallow copy with its own URL: the canonical path may
-	// be normalized there without changing the path sent, and the SDK's
-	// rewrite of the query string stays on the copy. The headers are shared.
-	c := *r
-	u := *r.URL
-	c.URL = &u
+	// When the signed path differs from the one sent (normalization), the
+	// SDK signs a shallow copy whose URL carries it; the headers are shared.
+	// Either way the SDK's rewrite of the query string (sorted) is undone:
+	// the pairs go out in the caller's order.
+	target := r
 	if !s3 && !o.DisablePathNormalization {
-		if p := uriPath(&u); normalizePath(p) != p {
+		if p := uriPath(r.URL); !isNormalized(p) {
+			c := *r
+			u := *r.URL
 			u.Opaque, u.RawPath = normalizePath(p), ""
+			c.URL = &u
+			target = &c
 		}
 	}
 	err = s.signerFor(creds.AccessKeyID, creds.SecretAccessKey, o.DisableURIPathEscaping || s3, o.TokenAfterSigning || express).
-		SignHTTP(ctx, creds, &c, hash, service, region, now.UTC())
+		SignHTTP(ctx, creds, target, hash, service, region, now.UTC())
+	r.URL.RawQuery = query
 	if err != nil {
 		return fmt.Errorf("%w: sign: %w", ErrInvalid, err)
 	}
@@ -300,7 +304,7 @@ func (s *Signer) Presign(ctx context.Context, r *http.Request, creds aws.Credent
 	c.Host = signingHost(c)
 	sent := *c.URL // the URL to hand out; the SDK may sign a normalized path instead
 	if !s3 && !o.DisablePathNormalization {
-		if p := uriPath(c.URL); normalizePath(p) != p {
+		if p := uriPath(c.URL); !isNormalized(p) {
 			c.URL.Opaque, c.URL.RawPath = normalizePath(p), ""
 		}
 	}
@@ -339,18 +343,9 @@ func isPresignParam(k string) bool {
 
 // queryEscape escapes as SigV4 does: every byte but A-Z a-z 0-9 - _ . ~.
 func queryEscape(s string) string {
-	const hexUpper = "0123456789ABCDEF"
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hexUpper[c>>4])
-		b.WriteByte(hexUpper[c&15])
-	}
+	b.Grow(len(s))
+	writeEscaped(&b, s)
 	return b.String()
 }
 
