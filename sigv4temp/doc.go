@@ -18,9 +18,10 @@
 //     ClampExpiry), and never modifies the request.
 //   - Per-service defaults, as botocore's signers: S3 ("s3",
 //     "s3-object-lambda", "s3express") gets its path encoded once,
-//     x-amz-content-sha256, and UNSIGNED-PAYLOAD presigned URLs; other
-//     services get their signed path normalized (dot and empty segments
-//     removed) and encoded twice.
+//     x-amz-content-sha256, and UNSIGNED-PAYLOAD presigned URLs ("s3express"
+//     sends its token in X-Amz-S3session-Token); other services get their
+//     signed path normalized (dot and empty segments removed) and encoded
+//     twice.
 //   - Nothing dropped: a query string that does not parse is refused
 //     ([ErrInvalid]) instead of losing pairs; the pairs sent keep their
 //     order.
