@@ -51,6 +51,8 @@ func TestSigningHost(t *testing.T) {
 		{"", "example.com", "https", "example.com"},
 		{"other.example:443", "example.com", "https", "other.example"},
 		{"other.example:8443", "example.com", "https", "other.example:8443"},
+		{"", ":443", "https", ""}, // a port alone: the default one goes
+		{"", "[::1]", "https", "[::1]"},
 	}
 	for _, tc := range tests {
 		r := &http.Request{Host: tc.host, URL: &url.URL{Scheme: tc.scheme, Host: tc.urlHost, Path: "/"}}
