@@ -68,6 +68,7 @@ func TestNormalizePath(t *testing.T) {
 	for in, want := range tests {
 		assert.Equal(t, want, normalizePath(in), "normalizePath(%q)", in)
 	}
+	assert.Zero(t, testing.AllocsPerRun(50, func() { normalizePath("/photos/2026/cat.jpg") }), "a normal path: no work")
 }
 
 func TestURIPath(t *testing.T) {
