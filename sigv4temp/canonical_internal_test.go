@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -162,4 +163,22 @@ func FuzzReencodeQuery(f *testing.F) {
 		f.Add(q)
 	}
 	f.Fuzz(func(t *testing.T, q string) { checkFastPath(t, q) })
+}
+
+// The byte classes of SigV4's URI encoding, over every byte.
+func TestByteClasses(t *testing.T) {
+	const unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+	const upperHex = "0123456789ABCDEF"
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		assert.Equal(t, strings.IndexByte(unreserved, b) >= 0, isUnreserved(b), "isUnreserved(%q)", b)
+		assert.Equal(t, strings.IndexByte(upperHex, b) >= 0, isUpperHex(b), "isUpperHex(%q)", b)
+		if i := strings.IndexByte(upperHex, b); i >= 0 {
+			assert.Equal(t, byte(i), unhex(b), "unhex(%q)", b)
+		}
+	}
+	var sb strings.Builder
+	writeEscaped(&sb, unreserved+" /+%\x00\xff")
+	assert.Equal(t, unreserved+"%20%2F%2B%25%00%FF", sb.String())
+	assert.Equal(t, unreserved+"%3D", queryEscape(unreserved+"="))
 }

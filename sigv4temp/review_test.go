@@ -93,6 +93,8 @@ func TestSignQueryKeptOrRefused(t *testing.T) {
 		{"&&x=1&", "x=1"},                          // empty pairs carry nothing
 		{"k=%E1%88%B4&=v", "k=%E1%88%B4&=v"},       // an empty name is kept
 		{"Action=ListUsers&Version=2010-05-08", "Action=ListUsers&Version=2010-05-08"},
+		{"u=AZaz09-_.~&%41=%7a&z=%5A", "u=AZaz09-_.~&A=z&z=Z"}, // unreserved bytes as they are
+		{"h=%0a%9F%a0&z=%2f", "h=%0A%9F%A0&z=%2F"},             // other bytes as uppercase %XX
 	}
 	for _, tc := range tests {
 		r := newReq(t, "GET", "https://example.amazonaws.com/", nil)
