@@ -450,6 +450,10 @@ func TestSignEdges(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, u, "X-Amz-Security-Token")
 
+	// One second is the shortest expiry.
+	u, _, err = sigv4temp.Presign(context.Background(), newReq(t, "GET", "https://x/", nil), longCreds, "service", "us-east-1", signTime, time.Second)
+	require.NoError(t, err)
+	assert.Contains(t, u, "X-Amz-Expires=1&")
 	// A URL may live exactly as long as its credentials, and be clamped to exactly one second.
 	_, _, err = sigv4temp.Presign(context.Background(), newReq(t, "GET", "https://x/", nil), tempCreds, "service", "us-east-1", signTime, time.Hour)
 	assert.NoError(t, err)
