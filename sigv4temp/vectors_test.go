@@ -23,13 +23,22 @@ import (
 
 // The public AWS SigV4 test suite, as kept in awslabs/aws-c-auth, read from
 // the shared folder beside the project (see its README): 16 cases in the
-// first folder, 21 more in the second, 37 in all.
+// first folder, 21 more in the second, 37 in all. AWSKIT_TESTDATA names
+// the shared testdata folder for a copy of the module elsewhere (mutation
+// testing runs the tests in one).
 var vectorDirs = []struct {
 	dir   string
 	cases int
 }{
-	{"../../shared/testdata/sigv4/aws-c-auth", 16},
-	{"../../shared/testdata/sigv4/aws-c-auth-more", 21},
+	{filepath.Join(testdataDir(), "sigv4/aws-c-auth"), 16},
+	{filepath.Join(testdataDir(), "sigv4/aws-c-auth-more"), 21},
+}
+
+func testdataDir() string {
+	if d := os.Getenv("AWSKIT_TESTDATA"); d != "" {
+		return d
+	}
+	return "../../shared/testdata"
 }
 
 type vectorContext struct {
