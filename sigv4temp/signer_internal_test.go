@@ -2,6 +2,7 @@ package sigv4temp
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"sync"
@@ -105,6 +106,8 @@ func TestKeyFor(t *testing.T) {
 	assert.NotEqual(t, keyFor(akid, secret, false, false), k1)
 	assert.Equal(t, k1, keyFor(akid, long, false, false))
 	assert.NotEqual(t, keyFor("A", "Bc", false, false), keyFor("AB", "c", false, false), "the separator keeps key ID and secret apart")
+	assert.Equal(t, sha256.Sum256([]byte("AKID\x00secret")), keyFor("AKID", "secret", false, false).creds, "the stack path hashes key ID, 0, secret")
+	assert.Equal(t, sha256.Sum256([]byte(akid+"\x00"+long)), k1.creds, "so does the heap path")
 	assert.NotEqual(t, keyFor(akid, "s", true, false), keyFor(akid, "s", false, false))
 	assert.NotEqual(t, keyFor(akid, "s", false, true), keyFor(akid, "s", false, false))
 }
