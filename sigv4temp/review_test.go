@@ -471,3 +471,25 @@ func TestSignEdges(t *testing.T) {
 	assert.NoError(t, sigv4temp.Sign(context.Background(), newReq(t, "GET", "https://x/", nil), aws.Credentials{AccessKeyID: "AKIAX", SecretAccessKey: "s"}, "service", "us-east-1", signTime))
 	assert.ErrorIs(t, sigv4temp.Sign(context.Background(), newReq(t, "GET", "https://x/", nil), aws.Credentials{SecretAccessKey: "s"}, "service", "us-east-1", signTime), sigv4temp.ErrInvalid)
 }
+
+// When signing fails, the body copy the Transport took through GetBody is
+// closed, and so is the caller's body.
+func TestTransportClosesBodyCopyOnSignError(t *testing.T) {
+	noToken := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: "ASIANOTOKEN", SecretAccessKey: "s"}, nil
+	})
+	tr, err := sigv4temp.NewTransport(roundTripFunc(func(*http.Request) (*http.Response, error) {
+		t.Fatal("nothing is sent")
+		return nil, nil
+	}), noToken, "execute-api", "eu-west-1")
+	require.NoError(t, err)
+	own := &closeRecorder{Reader: strings.NewReader("abc")}
+	cp := &closeRecorder{Reader: strings.NewReader("abc")}
+	req := newReq(t, "PUT", "https://x/", nil)
+	req.Body = own
+	req.GetBody = func() (io.ReadCloser, error) { return cp, nil }
+	_, err = tr.RoundTrip(req)
+	require.ErrorIs(t, err, sigv4temp.ErrMissingToken)
+	assert.True(t, cp.closed, "the GetBody copy is closed")
+	assert.True(t, own.closed, "the caller's body is closed")
+}
