@@ -109,7 +109,7 @@ func TestErrorCode(t *testing.T) {
 	for code, want := range map[string]bool{
 		"ExpiredToken": true, "ExpiredTokenException": true, "RequestExpired": true,
 		"com.amazon.coral.service#ExpiredTokenException": true, "ExpiredTokenException:http://x/": true,
-		"a#b#RequestExpired": true, "AccessDenied": false, "": false, "ExpiredTokenX": false, "#": false,
+		"a#b#RequestExpired": true, "#ExpiredToken": true, "AccessDenied": false, "": false, "ExpiredTokenX": false, "#": false,
 	} {
 		assert.Equal(t, want, isExpiredCode(code), "isExpiredCode(%q)", code)
 	}
