@@ -2,6 +2,7 @@ package sigv4temp_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -30,8 +31,19 @@ func FuzzSign(f *testing.F) {
 			r.Header.Add(hname, hval)
 		}
 		opt := func(o *sigv4temp.Options) { o.DisableURIPathEscaping, o.ContentSHA256Header = s3, s3 }
+		sentQuery := r.URL.RawQuery
+		want, qerr := url.ParseQuery(sentQuery)
 		if err := sigv4temp.Sign(context.Background(), r, tempCreds, "service", "us-east-1", signTime, opt); err != nil {
+			if qerr != nil && errors.Is(err, sigv4temp.ErrInvalid) {
+				return // a query that does not parse is refused, not rewritten
+			}
 			t.Fatalf("Sign: %v", err)
+		}
+		require.NoError(t, qerr, "Sign accepted a query url.ParseQuery rejects: %q", sentQuery)
+		got, err := url.ParseQuery(r.URL.RawQuery)
+		require.NoError(t, err)
+		if len(want) > 0 || len(got) > 0 {
+			require.Equal(t, want, got, "the query's content changed: %q became %q", sentQuery, r.URL.RawQuery)
 		}
 		first := r.Header.Clone()
 		require.NoError(t, sigv4temp.Sign(context.Background(), r, tempCreds, "service", "us-east-1", signTime, opt))

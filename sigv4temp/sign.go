@@ -11,26 +11,36 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
-// Errors of this package; every error it returns matches one of them (or
-// wraps the underlying I/O error) with errors.Is.
+// Errors of this package. Every error that Sign, Presign, SessionDuration
+// and NewTransport return, and every error that a Transport returns before
+// its base RoundTripper is called, matches one of them with errors.Is (an
+// error from a reader or a credentials provider stays reachable too). A
+// Transport returns its base RoundTripper's errors unchanged.
 var (
-	// ErrExpired: credentials that can expire have expired at the signing time.
+	// ErrExpired means that credentials that can expire have expired at
+	// the signing time.
 	ErrExpired = errors.New("sigv4temp: credentials expired")
-	// ErrMissingToken: a temporary access key ID ("ASIA...") without its session token.
+	// ErrMissingToken means a temporary access key ID ("ASIA...") without
+	// its session token.
 	ErrMissingToken = errors.New("sigv4temp: temporary access key without a session token")
-	// ErrExpiresTooLong: a presigned URL asked to live more than 7 days, or
-	// longer than its credentials (without ClampExpiry).
+	// ErrExpiresTooLong means that a presigned URL asked to live more than
+	// 7 days, or longer than its credentials (without ClampExpiry).
 	ErrExpiresTooLong = errors.New("sigv4temp: presigned URL expiry too long")
-	// ErrInvalid: missing credentials, an expiry under one second, an empty
-	// service or region, a nil request.
+	// ErrInvalid means missing credentials, an expiry under one second, an
+	// empty service or region, a nil request or provider, a query string
+	// that does not parse, or an option out of range.
 	ErrInvalid = errors.New("sigv4temp: invalid signing input")
+	// ErrBody means that the request body could not be read to hash it;
+	// the reader's error is wrapped too.
+	ErrBody = errors.New("sigv4temp: reading the request body")
+	// ErrCredentials means that a Transport's credentials provider failed;
+	// the provider's error is wrapped too.
+	ErrCredentials = errors.New("sigv4temp: retrieving credentials")
 )
 
 // Header and query names of SigV4.
@@ -39,6 +49,11 @@ const (
 	headerDate          = "X-Amz-Date"
 	headerToken         = "X-Amz-Security-Token"
 	headerContentSHA256 = "X-Amz-Content-Sha256"
+	// headerS3Session carries the session token of S3 Express One Zone
+	// (service s3express) instead of X-Amz-Security-Token, signed: the SDK's
+	// S3 Express signer (service/s3 internal/customizations) and botocore's
+	// S3ExpressAuth and S3ExpressQueryAuth.
+	headerS3Session = "X-Amz-S3session-Token"
 
 	// UnsignedPayload is the payload hash S3 accepts for a body left out of
 	// the signature.
@@ -50,14 +65,42 @@ const (
 	MaxPresignExpiry = 7 * 24 * time.Hour
 )
 
-// Options tunes Sign, Presign and NewTransport. The zero value signs the way
-// most AWS services expect: body hashed, token signed, path escaped twice.
+// Options tunes Sign and Presign (and, through TransportOptions, a
+// Transport). The zero value signs the way the service named in the call
+// expects, as botocore does:
+//
+//   - S3 ("s3", "s3-object-lambda", "s3express"): the path encoded once and
+//     not normalized, the body hashed into x-amz-content-sha256 (Sign), and
+//     UNSIGNED-PAYLOAD for presigned URLs (Presign). These always apply to
+//     S3 services; PayloadHash still overrides the hash. For "s3express"
+//     (S3 Express One Zone) the session token travels, signed, in
+//     X-Amz-S3session-Token (a header, or a query parameter of a presigned
+//     URL) instead of X-Amz-Security-Token, and TokenAfterSigning does not
+//     apply.
+//   - Every other service: the body hashed, the path normalized (dot
+//     segments and empty segments removed) and encoded twice.
+//
+// In both cases the session token is signed.
 type Options struct {
-	PayloadHash            string // hex SHA-256 of the body; "" = computed (GetBody, or buffering); "UNSIGNED-PAYLOAD" allowed
-	TokenAfterSigning      bool   // send the token but leave it out of the signature
-	DisableURIPathEscaping bool   // encode the path once (S3)
-	ContentSHA256Header    bool   // also set and sign x-amz-content-sha256 (S3)
-	ClampExpiry            bool   // Presign: shorten expiry to the credentials' lifetime instead of failing
+	// PayloadHash is the hex SHA-256 of the body, or UnsignedPayload.
+	// "" means computed: through Request.GetBody, or by buffering the body
+	// (Sign); UnsignedPayload for S3 presigned URLs.
+	PayloadHash string
+	// TokenAfterSigning sends the session token but leaves it out of the
+	// signature (AWS IoT, the test suite's omit_session_token cases).
+	TokenAfterSigning bool
+	// DisableURIPathEscaping signs the path as it is sent, encoded once
+	// (S3 does so always).
+	DisableURIPathEscaping bool
+	// DisablePathNormalization signs the path without removing "." and
+	// ".." segments and empty segments (S3 does so always).
+	DisablePathNormalization bool
+	// ContentSHA256Header also sets and signs x-amz-content-sha256 (S3 does
+	// so always in Sign).
+	ContentSHA256Header bool
+	// ClampExpiry makes Presign shorten the expiry to the credentials'
+	// lifetime instead of failing.
+	ClampExpiry bool
 }
 
 func options(optFns []func(*Options)) Options {
@@ -86,29 +129,54 @@ func checkCredentials(creds aws.Credentials, now time.Time) error {
 	return nil
 }
 
+// Sign signs r in place with the package's default Signer; see [Signer.Sign].
+func Sign(ctx context.Context, r *http.Request, creds aws.Credentials, service, region string, now time.Time, optFns ...func(*Options)) error {
+	return defaultSigner.Sign(ctx, r, creds, service, region, now, optFns...)
+}
+
+// Presign presigns r with the package's default Signer; see [Signer.Presign].
+func Presign(ctx context.Context, r *http.Request, creds aws.Credentials, service, region string, now time.Time, expires time.Duration, optFns ...func(*Options)) (signedURL string, signedHeader http.Header, err error) {
+	return defaultSigner.Presign(ctx, r, creds, service, region, now, expires, optFns...)
+}
+
 // Sign signs r in place with SigV4 (aws/signer/v4) and the given credentials,
 // as of now. With temporary credentials it sends the session token in
 // X-Amz-Security-Token, signed unless TokenAfterSigning; long-term
 // credentials produce no token header at all.
 //
-// Sign first removes the Authorization, X-Amz-Date and X-Amz-Security-Token
-// headers of an earlier signature (and X-Amz-Content-Sha256 with
-// ContentSHA256Header), so signing twice is the same as signing once. It
-// hashes the body unless Options.PayloadHash is given: through r.GetBody when
-// set, otherwise by reading r.Body into memory and replacing it (and setting
-// GetBody), so the body can still be sent and re-sent.
+// Sign first merges header keys that differ only in case ("x-amz-date" and
+// "X-Amz-Date") under their canonical name, then removes the Authorization,
+// X-Amz-Date and X-Amz-Security-Token headers of an earlier signature, so
+// signing twice is the same as signing once and the signature does not
+// depend on map order. It hashes the body unless Options.PayloadHash is
+// given: through r.GetBody when set, otherwise by reading r.Body into memory
+// and replacing it (and setting GetBody), so the body can still be sent and
+// re-sent.
 //
-// Errors: ErrExpired, ErrMissingToken, ErrInvalid, or the body's read error.
-// No error carries the secret key or the token.
-func Sign(ctx context.Context, r *http.Request, creds aws.Credentials, service, region string, now time.Time, optFns ...func(*Options)) error {
+// The query string keeps its pairs and their order; each name and value is
+// re-encoded the way SigV4 encodes them (every byte but A-Z a-z 0-9 - _ . ~
+// as %XX, so a space or a "+" becomes %20), and a name without "=" gets one
+// ("flag" becomes "flag="). A query that does not parse (a bad %-escape, a
+// ";") is ErrInvalid. The path is sent as it is; only its signed form is
+// normalized (Options). r.Host loses a default port (":443" for https),
+// keeping the brackets of an IPv6 literal.
+//
+// Errors: ErrExpired, ErrMissingToken, ErrInvalid, or ErrBody (wrapping the
+// body's read error). No error carries the secret key or the token.
+func (s *Signer) Sign(ctx context.Context, r *http.Request, creds aws.Credentials, service, region string, now time.Time, optFns ...func(*Options)) error {
 	o := options(optFns)
 	if err := checkInputs(r, service, region); err != nil {
+		return err
+	}
+	query, err := reencodeQuery(r.URL.RawQuery)
+	if err != nil {
 		return err
 	}
 	if err := checkCredentials(creds, now); err != nil {
 		return err
 	}
-	hash, err := payloadHash(r, o)
+	s3 := isS3(service)
+	hash, err := payloadHash(r, o.PayloadHash)
 	if err != nil {
 		return err
 	}
@@ -117,15 +185,40 @@ func Sign(ctx context.Context, r *http.Request, creds aws.Credentials, service, 
 		h = http.Header{}
 		r.Header = h
 	}
+	mergeHeaderKeys(h)
 	removeSignature(h)
-	if o.ContentSHA256Header {
+	if o.ContentSHA256Header || s3 {
 		h[headerContentSHA256] = []string{hash}
 	}
-	err = signerFor(creds, o).SignHTTP(ctx, creds, r, hash, service, region, now.UTC())
-	if err != nil {
-		return fmt.Errorf("sigv4temp: sign: %w", err)
+	express := service == "s3express"
+	if express && creds.SessionToken != "" {
+		h[headerS3Session] = []string{creds.SessionToken}
 	}
-	if o.TokenAfterSigning && creds.SessionToken != "" {
+	r.URL.RawQuery = query
+	if host := signingHost(r); r.Host != "" || host != r.URL.Host {
+		r.Host = host
+	}
+	// When the signed path differs from the one sent (normalization), the
+	// SDK signs a shallow copy whose URL carries it; the headers are shared.
+	// Either way the SDK's rewrite of the query string (sorted) is undone:
+	// the pairs go out in the caller's order.
+	target := r
+	if !s3 && !o.DisablePathNormalization {
+		if p := uriPath(r.URL); !isNormalized(p) {
+			c := *r
+			u := *r.URL
+			u.Opaque, u.RawPath = normalizePath(p), ""
+			c.URL = &u
+			target = &c
+		}
+	}
+	err = s.signerFor(creds.AccessKeyID, creds.SecretAccessKey, o.DisableURIPathEscaping || s3, o.TokenAfterSigning || express).
+		SignHTTP(ctx, creds, target, hash, service, region, now.UTC())
+	r.URL.RawQuery = query
+	if err != nil {
+		return fmt.Errorf("%w: sign: %w", ErrInvalid, err)
+	}
+	if o.TokenAfterSigning && !express && creds.SessionToken != "" {
 		h[headerToken] = []string{creds.SessionToken}
 	}
 	return nil
@@ -134,18 +227,24 @@ func Sign(ctx context.Context, r *http.Request, creds aws.Credentials, service, 
 // Presign returns a presigned URL for r, valid for expires from now, and the
 // headers that were signed (the caller of the URL must send them). It does
 // not modify r. It always sets X-Amz-Expires, and removes the X-Amz-* query
-// parameters of an earlier presignature first.
+// parameters of an earlier presignature first (in any letter case).
 //
 // expires must be whole seconds from 1 s to 7 days (ErrInvalid,
 // ErrExpiresTooLong). A URL that would outlive credentials that can expire is
 // ErrExpiresTooLong, unless ClampExpiry, which shortens it to the whole
 // seconds the credentials have left. With temporary credentials the token
 // goes into the X-Amz-Security-Token query parameter, signed unless
-// TokenAfterSigning. The payload hash is computed as for Sign; for S3 pass
-// PayloadHash UnsignedPayload, as S3 presigned URLs do.
-func Presign(ctx context.Context, r *http.Request, creds aws.Credentials, service, region string, now time.Time, expires time.Duration, optFns ...func(*Options)) (signedURL string, signedHeader http.Header, err error) {
+// TokenAfterSigning (then it is added after the signature, in the query,
+// before any fragment). The payload hash is computed as for Sign, except for
+// S3 services, whose presigned URLs carry UNSIGNED-PAYLOAD as botocore's do.
+// The query parameters of the URL are sorted by name and value and encoded
+// as SigV4 encodes them; a query that does not parse is ErrInvalid.
+func (s *Signer) Presign(ctx context.Context, r *http.Request, creds aws.Credentials, service, region string, now time.Time, expires time.Duration, optFns ...func(*Options)) (signedURL string, signedHeader http.Header, err error) {
 	o := options(optFns)
 	if err := checkInputs(r, service, region); err != nil {
+		return "", nil, err
+	}
+	if err := checkQuery(r.URL.RawQuery); err != nil {
 		return "", nil, err
 	}
 	if err := checkCredentials(creds, now); err != nil {
@@ -168,7 +267,12 @@ func Presign(ctx context.Context, r *http.Request, creds aws.Credentials, servic
 			}
 		}
 	}
-	if o.PayloadHash == "" && r.Body != nil && r.Body != http.NoBody && r.GetBody == nil {
+	s3 := isS3(service)
+	hashIn := o.PayloadHash
+	if hashIn == "" && s3 {
+		hashIn = UnsignedPayload
+	}
+	if hashIn == "" && r.Body != nil && r.Body != http.NoBody && r.GetBody == nil {
 		// Hashing would consume the caller's body, and Presign must not change r.
 		return "", nil, fmt.Errorf("%w: presigning a body needs Options.PayloadHash or Request.GetBody", ErrInvalid)
 	}
@@ -184,22 +288,37 @@ func Presign(ctx context.Context, r *http.Request, creds aws.Credentials, servic
 	}
 	q.Set("X-Amz-Expires", strconv.FormatInt(int64(expires/time.Second), 10))
 	c.URL.RawQuery = q.Encode()
+	mergeHeaderKeys(c.Header)
 	removeSignature(c.Header)
-	hash, err := payloadHash(c, o)
+	hash, err := payloadHash(c, hashIn)
 	if err != nil {
 		return "", nil, err
 	}
 	if o.ContentSHA256Header {
 		c.Header[headerContentSHA256] = []string{hash}
 	}
-	signedURL, signedHeader, err = signerFor(creds, o).PresignHTTP(ctx, creds, c, hash, service, region, now.UTC())
+	express := service == "s3express"
+	if express && creds.SessionToken != "" {
+		c.Header[headerS3Session] = []string{creds.SessionToken} // hoisted into the query by the SDK
+	}
+	c.Host = signingHost(c)
+	sent := *c.URL // the URL to hand out; the SDK may sign a normalized path instead
+	if !s3 && !o.DisablePathNormalization {
+		if p := uriPath(c.URL); !isNormalized(p) {
+			c.URL.Opaque, c.URL.RawPath = normalizePath(p), ""
+		}
+	}
+	presigned, signedHeader, err := s.signerFor(creds.AccessKeyID, creds.SecretAccessKey, o.DisableURIPathEscaping || s3, o.TokenAfterSigning || express).
+		PresignHTTP(ctx, creds, c, hash, service, region, now.UTC())
 	if err != nil {
-		return "", nil, fmt.Errorf("sigv4temp: presign: %w", err)
+		return "", nil, fmt.Errorf("%w: presign: %w", ErrInvalid, err)
 	}
-	if o.TokenAfterSigning && creds.SessionToken != "" {
-		signedURL += "&X-Amz-Security-Token=" + queryEscape(creds.SessionToken)
+	presigned, _, _ = strings.Cut(presigned, "#")
+	_, sent.RawQuery, _ = strings.Cut(presigned, "?")
+	if o.TokenAfterSigning && !express && creds.SessionToken != "" {
+		sent.RawQuery += "&X-Amz-Security-Token=" + queryEscape(creds.SessionToken)
 	}
-	return signedURL, signedHeader, nil
+	return sent.String(), signedHeader, nil
 }
 
 // removeSignature deletes the headers an earlier signature set.
@@ -207,31 +326,26 @@ func removeSignature(h http.Header) {
 	delete(h, headerAuthorization)
 	delete(h, headerDate)
 	delete(h, headerToken)
+	delete(h, headerS3Session)
 }
 
+// isPresignParam reports whether k is a query parameter of a presignature,
+// in any letter case.
 func isPresignParam(k string) bool {
-	switch k {
-	case "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
-		"X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token":
-		return true
+	for _, p := range [...]string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
+		"X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token", headerS3Session} {
+		if strings.EqualFold(k, p) {
+			return true
+		}
 	}
 	return false
 }
 
 // queryEscape escapes as SigV4 does: every byte but A-Z a-z 0-9 - _ . ~.
 func queryEscape(s string) string {
-	const hexUpper = "0123456789ABCDEF"
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hexUpper[c>>4])
-		b.WriteByte(hexUpper[c&15])
-	}
+	b.Grow(len(s))
+	writeEscaped(&b, s)
 	return b.String()
 }
 
@@ -247,9 +361,9 @@ func checkInputs(r *http.Request, service, region string) error {
 
 // payloadHash returns the hash to sign: the given one, the empty hash for no
 // body, or the SHA-256 of the body read through GetBody or buffered.
-func payloadHash(r *http.Request, o Options) (string, error) {
-	if o.PayloadHash != "" {
-		return o.PayloadHash, nil
+func payloadHash(r *http.Request, given string) (string, error) {
+	if given != "" {
+		return given, nil
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return EmptyPayloadHash, nil
@@ -258,12 +372,12 @@ func payloadHash(r *http.Request, o Options) (string, error) {
 	if r.GetBody != nil {
 		body, err := r.GetBody()
 		if err != nil {
-			return "", fmt.Errorf("sigv4temp: body: %w", err)
+			return "", fmt.Errorf("%w: %w", ErrBody, err)
 		}
 		_, err = io.Copy(h, body)
 		body.Close()
 		if err != nil {
-			return "", fmt.Errorf("sigv4temp: body: %w", err)
+			return "", fmt.Errorf("%w: %w", ErrBody, err)
 		}
 	} else {
 		data, err := io.ReadAll(r.Body)
@@ -271,7 +385,7 @@ func payloadHash(r *http.Request, o Options) (string, error) {
 		if err != nil {
 			// The body is consumed: put back what was read, so nothing is lost.
 			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader{err}))
-			return "", fmt.Errorf("sigv4temp: body: %w", err)
+			return "", fmt.Errorf("%w: %w", ErrBody, err)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(data))
 		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
@@ -285,57 +399,3 @@ func payloadHash(r *http.Request, o Options) (string, error) {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
-
-// signers holds one SDK signer per credential (access key ID and secret) and
-// signing options. The SDK's signer caches its derived key by access key ID,
-// service, region and day, ignoring the secret: a signer shared by two
-// credentials with the same key ID but different secrets signs with the wrong
-// key. Keying by a hash of both removes that, and keeps the cache's speed.
-// The options are set when a signer is made, so no call allocates a closure.
-// At most maxSigners are kept; past that the set is dropped and rebuilt.
-var (
-	signersMu sync.Mutex
-	signers   = map[signerKey]*v4.Signer{}
-)
-
-type signerKey struct {
-	creds                  [sha256.Size]byte
-	disableEscaping, noTok bool
-}
-
-const maxSigners = 64
-
-func signerFor(creds aws.Credentials, o Options) *v4.Signer {
-	newSigner := func() *v4.Signer {
-		return v4.NewSigner(func(so *v4.SignerOptions) {
-			so.DisableURIPathEscaping = o.DisableURIPathEscaping
-			so.DisableSessionToken = o.TokenAfterSigning
-			so.Logger, so.LogSigning = debugLogger, debugLogger != nil
-		})
-	}
-	if debugLogger != nil {
-		return newSigner() // tests only: never reuse a signer that logs
-	}
-	key := signerKey{disableEscaping: o.DisableURIPathEscaping, noTok: o.TokenAfterSigning}
-	var buf [512]byte
-	if n := len(creds.AccessKeyID) + 1 + len(creds.SecretAccessKey); n <= len(buf) {
-		i := copy(buf[:], creds.AccessKeyID)
-		buf[i] = 0
-		copy(buf[i+1:], creds.SecretAccessKey)
-		key.creds = sha256.Sum256(buf[:n])
-		clear(buf[:n]) // the secret does not linger on the stack
-	} else {
-		key.creds = sha256.Sum256([]byte(creds.AccessKeyID + "\x00" + creds.SecretAccessKey))
-	}
-	signersMu.Lock()
-	defer signersMu.Unlock()
-	s, ok := signers[key]
-	if !ok {
-		if len(signers) >= maxSigners {
-			clear(signers)
-		}
-		s = newSigner()
-		signers[key] = s
-	}
-	return s
-}

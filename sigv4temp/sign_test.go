@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -240,8 +241,50 @@ func TestPresignExpiry(t *testing.T) {
 	assert.ErrorIs(t, err, sigv4temp.ErrInvalid)
 }
 
+// Issue 20.5: values of this package that have held secrets (a Signer
+// and a Transport after signing, their errors) print none of them, in any
+// fmt verb or through log/slog.
 func TestNoSecretsInOutput(t *testing.T) {
-	for _, v := range []any{sigv4temp.Options{PayloadHash: "x"}} {
-		assertNoSecrets(t, fmt.Sprintf("%v %+v %#v", v, v, v))
+	secrets := []string{tempCreds.SecretAccessKey, tempCreds.SessionToken, longCreds.SecretAccessKey, "transport-secret", "transport-token"}
+	var s sigv4temp.Signer
+	r := newReq(t, "PUT", "https://example.amazonaws.com/", []byte("body"))
+	require.NoError(t, s.Sign(context.Background(), r, tempCreds, "service", "us-east-1", signTime))
+	_, _, err := s.Presign(context.Background(), newReq(t, "GET", "https://example.amazonaws.com/", nil), longCreds, "service", "us-east-1", signTime, time.Minute)
+	require.NoError(t, err)
+	provider := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: "ASIATRANSPORT", SecretAccessKey: "transport-secret", SessionToken: "transport-token",
+			CanExpire: true, Expires: time.Now().Add(time.Hour)}, nil
+	})
+	base := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Body: http.NoBody}, nil
+	})
+	tr, err := s.Transport(base, provider, "execute-api", "eu-west-1", func(o *sigv4temp.TransportOptions) { o.PayloadHash = "abc" })
+	require.NoError(t, err)
+	resp, err := tr.RoundTrip(newReq(t, "GET", "https://example.amazonaws.com/", nil))
+	require.NoError(t, err)
+	resp.Body.Close()
+	expired := tempCreds
+	expired.Expires = signTime
+	signErr := sigv4temp.Sign(context.Background(), newReq(t, "GET", "https://x/", nil), expired, "s", "r", signTime)
+	_, _, presignErr := sigv4temp.Presign(context.Background(), newReq(t, "GET", "https://x/", nil), tempCreds, "s", "r", signTime, 2*time.Hour)
+	require.Error(t, signErr)
+	require.Error(t, presignErr)
+
+	values := []any{&s, tr, *tr, signErr, presignErr, sigv4temp.Options{PayloadHash: "x"}, sigv4temp.TransportOptions{ExpiryWindow: time.Minute}}
+	var out strings.Builder
+	for _, v := range values {
+		fmt.Fprintf(&out, "%v|%+v|%#v|%s|%q\n", v, v, v, v, v)
 	}
+	logger := slog.New(slog.NewTextHandler(&out, nil))
+	logger.Info("signing", "signer", &s, "transport", tr, "err", signErr)
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("signing", "signer", &s, "transport", tr, "err", presignErr)
+	for _, secret := range secrets {
+		assert.NotContains(t, out.String(), secret)
+	}
+	assert.Contains(t, out.String(), "sigv4temp.Transport(execute-api, eu-west-1)")
+	assert.Contains(t, out.String(), "sigv4temp.Signer")
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -29,32 +29,36 @@ func (op STSOperation) String() string {
 	return fmt.Sprintf("STSOperation(%d)", int(op))
 }
 
-// ErrDuration: a session duration STS rejects for the operation. The error is
-// a *DurationError naming the limit.
+// ErrDuration is matched by every session duration STS rejects for the
+// operation; the error is a *DurationError naming the limit.
 var ErrDuration = errors.New("sigv4temp: session duration out of range")
 
-// DurationError reports a DurationSeconds outside what STS accepts.
+// DurationError reports a DurationSeconds outside what STS accepts. Its
+// zero value is not meaningful; SessionDuration fills every field.
 type DurationError struct {
 	Op       STSOperation
 	Duration time.Duration
-	Min, Max time.Duration
-	Reason   string // which limit applies, e.g. "role chaining"
+	Min, Max time.Duration // the range STS accepts for Op, both ends included
+	Reason   string        // which limit applies, e.g. "role chaining"
+	Err      error         // ErrDuration
 }
 
-// Error returns "sigv4temp: session duration out of range: OP DURATION not in [MIN, MAX] (REASON)".
+// Error returns "sigv4temp: session duration out of range: OP DURATION not
+// in [MIN, MAX] (REASON)".
 func (e *DurationError) Error() string {
-	return fmt.Sprintf("%v: %v %v not in [%v, %v] (%s)", ErrDuration, e.Op, e.Duration, e.Min, e.Max, e.Reason)
+	return fmt.Sprintf("%v: %v %v not in [%v, %v] (%s)", e.Err, e.Op, e.Duration, e.Min, e.Max, e.Reason)
 }
 
-// Unwrap returns ErrDuration.
-func (e *DurationError) Unwrap() error { return ErrDuration }
+// Unwrap returns Err (ErrDuration).
+func (e *DurationError) Unwrap() error { return e.Err }
 
 // SessionOptions describe the caller, for SessionDuration. The zero value is
 // an IAM user (not root) and, for AssumeRole, a role with the default
 // one-hour MaxSessionDuration, not chained.
 type SessionOptions struct {
 	// RootCredentials: the call is made with the account root user's
-	// credentials (GetSessionToken, GetFederationToken).
+	// credentials (GetSessionToken, GetFederationToken; AssumeRole refuses
+	// them).
 	RootCredentials bool
 	// RoleMaxSession is the role's MaxSessionDuration (1 to 12 hours), for
 	// AssumeRole; 0 means 1 hour, the default of a role.
@@ -85,17 +89,19 @@ const (
 //     "default to one hour"), returning 1 h, not an error.
 //   - AssumeRole: 15 min to the role's MaxSessionDuration (at most 12 h),
 //     default 1 h; with role chaining at most 1 h, and longer requests fail.
+//     Root user credentials cannot call AssumeRole: ErrInvalid.
 //
-// Durations must be whole seconds.
+// Durations must be whole seconds (a *DurationError with the operation's
+// range).
 func SessionDuration(op STSOperation, d time.Duration, o SessionOptions) (time.Duration, error) {
 	fail := func(lo, hi time.Duration, reason string) (time.Duration, error) {
-		return 0, &DurationError{Op: op, Duration: d, Min: lo, Max: hi, Reason: reason}
-	}
-	if d%time.Second != 0 {
-		return fail(MinSession, 0, "DurationSeconds is a whole number of seconds")
+		return 0, &DurationError{Op: op, Duration: d, Min: lo, Max: hi, Reason: reason, Err: ErrDuration}
 	}
 	switch op {
 	case GetSessionToken, GetFederationToken:
+		if d%time.Second != 0 {
+			return fail(MinSession, MaxUserSession, "DurationSeconds is a whole number of seconds")
+		}
 		if d == 0 {
 			d = DefaultUserSession
 		}
@@ -107,6 +113,12 @@ func SessionDuration(op STSOperation, d time.Duration, o SessionOptions) (time.D
 		}
 		return d, nil
 	case AssumeRole:
+		if o.RootCredentials {
+			// STS answers AccessDenied, "Roles may not be assumed by root
+			// accounts" (IAM User Guide, "Compare AWS STS credentials": only
+			// IAM users and roles call AssumeRole).
+			return 0, fmt.Errorf("%w: AssumeRole cannot be called with root user credentials", ErrInvalid)
+		}
 		roleMax := o.RoleMaxSession
 		if roleMax == 0 {
 			roleMax = time.Hour
@@ -114,12 +126,15 @@ func SessionDuration(op STSOperation, d time.Duration, o SessionOptions) (time.D
 		if roleMax < time.Hour || roleMax > MaxRoleSession {
 			return fail(time.Hour, MaxRoleSession, "a role's MaxSessionDuration")
 		}
-		if d == 0 {
-			d = DefaultRoleSession
-		}
 		limit, reason := roleMax, "the role's MaxSessionDuration"
 		if o.RoleChaining {
 			limit, reason = MaxRootOrChainedSession, "role chaining"
+		}
+		if d%time.Second != 0 {
+			return fail(MinSession, limit, "DurationSeconds is a whole number of seconds")
+		}
+		if d == 0 {
+			d = DefaultRoleSession
 		}
 		if d < MinSession || d > limit {
 			return fail(MinSession, limit, reason)

@@ -31,6 +31,9 @@ func TestSessionDuration(t *testing.T) {
 		{sigv4temp.GetFederationToken, 0, sigv4temp.SessionOptions{}, 12 * h, false},
 		{sigv4temp.GetFederationToken, 37 * h, sigv4temp.SessionOptions{}, 0, true},
 		{sigv4temp.AssumeRole, 0, sigv4temp.SessionOptions{}, h, false},
+		{sigv4temp.AssumeRole, 15 * time.Minute, sigv4temp.SessionOptions{}, 15 * time.Minute, false},
+		{sigv4temp.AssumeRole, 899 * time.Second, sigv4temp.SessionOptions{}, 0, true},
+		{sigv4temp.AssumeRole, h, sigv4temp.SessionOptions{RoleMaxSession: h}, h, false},
 		{sigv4temp.AssumeRole, 2 * h, sigv4temp.SessionOptions{}, 0, true},
 		{sigv4temp.AssumeRole, 2 * h, sigv4temp.SessionOptions{RoleMaxSession: 4 * h}, 2 * h, false},
 		{sigv4temp.AssumeRole, 12 * h, sigv4temp.SessionOptions{RoleMaxSession: 12 * h}, 12 * h, false},
@@ -65,4 +68,23 @@ func TestSTSOperationString(t *testing.T) {
 	assert.Equal(t, "AssumeRole", sigv4temp.AssumeRole.String())
 	assert.Equal(t, "GetFederationToken", sigv4temp.GetFederationToken.String())
 	assert.Equal(t, "STSOperation(9)", sigv4temp.STSOperation(9).String())
+}
+
+// Issue 12.12: the whole-seconds error printed the range [15m0s, 0s], and
+// root credentials were accepted for AssumeRole, which STS refuses.
+func TestSessionDurationEdges(t *testing.T) {
+	_, err := sigv4temp.SessionDuration(sigv4temp.GetSessionToken, 1000*time.Second+time.Millisecond, sigv4temp.SessionOptions{})
+	assert.EqualError(t, err, "sigv4temp: session duration out of range: GetSessionToken 16m40.001s not in [15m0s, 36h0m0s] (DurationSeconds is a whole number of seconds)")
+	_, err = sigv4temp.SessionDuration(sigv4temp.AssumeRole, 1000*time.Second+time.Millisecond, sigv4temp.SessionOptions{RoleChaining: true})
+	assert.EqualError(t, err, "sigv4temp: session duration out of range: AssumeRole 16m40.001s not in [15m0s, 1h0m0s] (DurationSeconds is a whole number of seconds)")
+	var de *sigv4temp.DurationError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, sigv4temp.ErrDuration, de.Err)
+	assert.Equal(t, "DurationSeconds is a whole number of seconds", de.Reason)
+
+	for _, d := range []time.Duration{0, time.Hour} {
+		_, err = sigv4temp.SessionDuration(sigv4temp.AssumeRole, d, sigv4temp.SessionOptions{RootCredentials: true})
+		assert.ErrorIs(t, err, sigv4temp.ErrInvalid)
+		assert.NotErrorIs(t, err, sigv4temp.ErrDuration)
+	}
 }

@@ -41,7 +41,11 @@ func run(target, service, region string) error {
 	if err != nil {
 		return err
 	}
-	client := &http.Client{Transport: sigv4temp.NewTransport(nil, cfg.Credentials, service, region)}
+	tr, err := sigv4temp.NewTransport(nil, cfg.Credentials, service, region)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Transport: tr}
 	req, err := http.NewRequestWithContext(ctx, "GET", target, nil)
 	if err != nil {
 		return err

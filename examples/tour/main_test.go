@@ -58,6 +58,8 @@ func TestTourSigV4Temp(t *testing.T) {
 	// The signature botocore computes for the same request (see sigv4temp's ExampleSign).
 	assert.Contains(t, b.String(), "Signature=6ac2589afb3c2df6309cd71d75177d225e5d1605769c442c4e782ca9d8a5e7d8")
 	assert.Contains(t, b.String(), "credentials expired")
+	// botocore's S3SigV4QueryAuth for the same request (see sigv4temp's Example).
+	assert.Contains(t, b.String(), "X-Amz-Signature=25748fc3af2d7607fe7a6eabfa836ff864ffed07061cb543158373b3cc4a81b4")
 }
 
 func TestTourEnvelope(t *testing.T) {

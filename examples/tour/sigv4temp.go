@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,16 +23,34 @@ func tourSigV4Temp(w io.Writer) error {
 		Expires:         time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC),
 	}
 	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
+	// A Signer's zero value is ready; it caches derived keys per credential
+	// (the package functions Sign and Presign share a default one).
+	var signer sigv4temp.Signer
 	r, err := http.NewRequest("GET", "https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15", nil)
 	if err != nil {
 		return err
 	}
-	if err := sigv4temp.Sign(context.Background(), r, creds, "sts", "us-east-1", now); err != nil {
+	if err := signer.Sign(context.Background(), r, creds, "sts", "us-east-1", now); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "Authorization:", r.Header.Get("Authorization"))
 	fmt.Fprintln(w, "X-Amz-Security-Token: (set, signed)", r.Header.Get("X-Amz-Security-Token") == creds.SessionToken)
-	err = sigv4temp.Sign(context.Background(), r, creds, "sts", "us-east-1", now.Add(90*time.Minute))
+	err = signer.Sign(context.Background(), r, creds, "sts", "us-east-1", now.Add(90*time.Minute))
 	fmt.Fprintln(w, "90 minutes later:", err)
+
+	// S3 needs no options: UNSIGNED-PAYLOAD and the path encoded once, as botocore presigns.
+	get, err := http.NewRequest("GET", "https://examplebucket.s3.amazonaws.com/photos/cat 1.jpg", nil)
+	if err != nil {
+		return err
+	}
+	u, _, err := signer.Presign(context.Background(), get, creds, "s3", "us-east-1", now, 15*time.Minute)
+	if err != nil {
+		return err
+	}
+	pu, err := url.Parse(u)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "presigned S3 URL, 15 minutes: X-Amz-Signature="+pu.Query().Get("X-Amz-Signature"))
 	return nil
 }
