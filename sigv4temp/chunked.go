@@ -327,10 +327,10 @@ func (cr *chunkReader) expectCRLF() error {
 
 // readTrailer reads "name:value", then for the signed form
 // "x-amz-trailer-signature:sig", then an empty line, and checks the
-// signature and the checksum. Lines may end in "\n" alone, and an empty
-// line may precede the signature, as some clients write them.
+// signature and the checksum. The trailer line may end in "\n\r\n", as
+// minio-go writes it.
 func (cr *chunkReader) readTrailer() error {
-	l, _, err := cr.line()
+	l, isCRLF, err := cr.line()
 	if err != nil {
 		return err
 	}
@@ -339,11 +339,14 @@ func (cr *chunkReader) readTrailer() error {
 		return cr.fail(ErrMalformedChunk, "trailer is not %s", cr.checksum.Header())
 	}
 	value = strings.TrimSpace(value)
+	if !isCRLF {
+		// minio-go ends the trailer line in "\n\r\n".
+		if err := cr.expectCRLF(); err != nil {
+			return err
+		}
+	}
 	if cr.signer != nil {
 		l, _, err = cr.line()
-		if err == nil && len(l) == 0 {
-			l, _, err = cr.line()
-		}
 		if err != nil {
 			return err
 		}
