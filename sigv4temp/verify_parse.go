@@ -332,7 +332,8 @@ func canonicalQueries(p *parsed) []string {
 }
 
 // canonicalURIs returns the canonical paths to try: the path as sent,
-// encoded once (S3, DisableURIPathEscaping) or twice, and for services
+// encoded once (S3, DisableURIPathEscaping; also decoded and re-encoded
+// with every reserved byte escaped) or twice, and for services
 // other than S3, unless DisablePathNormalization, also with dot segments and
 // empty segments removed (as Sign, botocore and AWS services do; the SDK's
 // signer does not).
@@ -346,6 +347,13 @@ func (v *Verifier) canonicalURIs(r *http.Request, service string) []string {
 		}
 	}
 	if s3 || v.o.DisableURIPathEscaping {
+		// S3 reads the key from the decoded path; signers that re-encode
+		// it (aws4: "/x+y" signed as "/x%2By") sign the same key.
+		if dec, err := url.PathUnescape(path); err == nil {
+			if re := escapePath(dec); re != path {
+				paths = append(paths, re)
+			}
+		}
 		return paths
 	}
 	for i, p := range paths {

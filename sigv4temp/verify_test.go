@@ -750,3 +750,25 @@ func TestVerifierNoSecretsInOutput(t *testing.T) {
 		assert.NotContains(t, s, vLong.SecretAccessKey)
 	}
 }
+
+// S3 paths: a signature over the re-encoded key ("/a%3Db") verifies the
+// same key sent less escaped ("/a=b"); '+' is a literal plus, never a space
+// (aws4 signs "/x+y" as "/x%20y", S3's legacy reading; refused here, since a
+// gateway reads the key "x+y").
+func TestVerifyS3PathForms(t *testing.T) {
+	ctx := context.Background()
+	v := newVerifier(t)
+	signedAs := func(signedPath, sentPath string) error {
+		r := mustReq(t, "GET", "https://bucket.s3.amazonaws.com"+signedPath, nil)
+		require.NoError(t, Sign(ctx, r, vTemp, "s3", "us-east-1", vTime))
+		u, err := url.Parse("https://bucket.s3.amazonaws.com" + sentPath)
+		require.NoError(t, err)
+		r.URL = u
+		_, err = verifyAll(v, r, vTime)
+		return err
+	}
+	require.NoError(t, signedAs("/a%3Db/c%2Bd", "/a=b/c%2Bd"))
+	require.NoError(t, signedAs("/a%3Db", "/a%3Db"))
+	require.ErrorIs(t, signedAs("/x%20y", "/x+y"), ErrSignatureMismatch)
+	require.ErrorIs(t, signedAs("/a%2520b", "/a%20b"), ErrSignatureMismatch, "a key with a literal %20 is another key")
+}
