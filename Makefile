@@ -27,6 +27,7 @@ unit:
 # (Go modules), and the JavaScript AWS Encryption SDK (npm ci from the lock file).
 interop:
 	cd interop/js && npm ci --no-audit --no-fund --loglevel=error
+	cd interop/sigv4js && npm ci --no-audit --no-fund --loglevel=error
 	cd interop && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 # Benchmarks with allocations; COUNT=6 gives input for benchstat.
