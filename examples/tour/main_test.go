@@ -70,3 +70,10 @@ func TestTourEnvelope(t *testing.T) {
 	assert.Contains(t, a.String(), "one flipped bit in the body: envelope: unable to decrypt message")
 	assert.Contains(t, a.String(), "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY (0x0478)")
 }
+
+func TestTourSigV4TempVerify(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, tourSigV4Temp(&b))
+	assert.Contains(t, b.String(), "verify /photos/cat 1.jpg: ok, ASIAIOSFODNN7EXAMPLE valid until 2026-11-25T20:15:00Z")
+	assert.Contains(t, b.String(), "verify /photos/dog 1.jpg: sigv4temp: signature does not match")
+}
