@@ -74,11 +74,40 @@
 // suite (header and presigned forms) and against botocore on randomized
 // requests.
 //
+// # Verifying signatures
+//
+// A [Verifier] is the other side: services that accept AWS-style
+// signatures, S3-compatible gateways, receivers of presigned URLs.
+// [NewVerifier] takes a lookup from access key ID to credentials;
+// [Verifier.Verify] checks a header-signed request or a presigned URL
+// (scope, clock skew, expiry up to 7 days, the session token against the
+// looked-up one, credentials expired, every signed header present, the
+// signature in constant time) and returns a [Verified] whose Body checks the
+// payload hash at its end, or decodes an aws-chunked body, releasing each
+// chunk only once its signature is checked. Its errors are *[VerifyError]
+// values matching [ErrMissingAuth], [ErrMalformedAuth], [ErrUnknownKey],
+// [ErrTokenMismatch], [ErrRequestExpired], [ErrSignatureMismatch],
+// [ErrNotAllowed], [ErrTooLarge] or [ErrMalformedChunk]; none carries the
+// secret, the token or the expected signature. It accepts what this
+// package, the SDK's signer, botocore, @smithy/signature-v4, aws4 and
+// minio-go sign, and the test suite's cases.
+//
+// # Streaming uploads
+//
+// [SignStreaming] signs an S3 upload in the aws-chunked encoding
+// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD, with a trailing checksum
+// -TRAILER, or STREAMING-UNSIGNED-PAYLOAD-TRAILER), chunk by chunk as the
+// body is read, in one chunk of memory: the body is neither buffered nor
+// hashed twice. It reproduces the worked examples of the S3 documentation
+// byte for byte.
+//
 // # References
 //
 //   - Signature Version 4: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
 //   - Canonical requests: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 //   - S3 signing: https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
+//   - Chunked uploads: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
+//     and https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html
 //   - Temporary credentials with AWS resources:
 //     https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html
 //   - STS API reference: https://docs.aws.amazon.com/STS/latest/APIReference/welcome.html

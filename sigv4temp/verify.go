@@ -465,6 +465,9 @@ func (v *Verifier) checkSignature(r *http.Request, p *parsed, key *[sha256.Size]
 	case streamingSigned, streamingSignedTrailer, streamingUnsignedTraile:
 		return v.newChunkReader(r, body, p, key)
 	}
+	if noBody && matched == EmptyPayloadHash {
+		return http.NoBody, nil
+	}
 	want, err := hex.DecodeString(matched)
 	if err != nil || len(want) != sha256.Size {
 		return fail(ErrMalformedAuth, "payload hash is not 64 hex digits")
