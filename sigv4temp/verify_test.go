@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -771,4 +772,57 @@ func TestVerifyS3PathForms(t *testing.T) {
 	require.NoError(t, signedAs("/a%3Db", "/a%3Db"))
 	require.ErrorIs(t, signedAs("/x%20y", "/x+y"), ErrSignatureMismatch)
 	require.ErrorIs(t, signedAs("/a%2520b", "/a%20b"), ErrSignatureMismatch, "a key with a literal %20 is another key")
+}
+
+// One Verifier shared by concurrent requests of several keys (its key cache
+// under -race), and a lookup that changes a key's secret between calls: the
+// cache never verifies with a stale secret.
+func TestVerifyConcurrent(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	secret := vLong.SecretAccessKey
+	v, err := NewVerifier(func(_ context.Context, id string) (aws.Credentials, error) {
+		switch id {
+		case vTemp.AccessKeyID:
+			return vTemp, nil
+		case vLong.AccessKeyID:
+			mu.Lock()
+			defer mu.Unlock()
+			c := vLong
+			c.SecretAccessKey = secret
+			return c, nil
+		}
+		return aws.Credentials{}, ErrUnknownKey
+	})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 50 {
+				creds := []aws.Credentials{vTemp, vLong}[(i+j)%2]
+				r := mustReq(t, "GET", fmt.Sprintf("https://example.amazonaws.com/%d/%d", i, j), nil)
+				if err := Sign(ctx, r, creds, []string{"sqs", "sns"}[j%2], "us-east-1", vTime); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := verifyAll(v, r, vTime); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// The secret rotates: a signature with the old one now fails.
+	r := mustReq(t, "GET", "https://example.amazonaws.com/", nil)
+	require.NoError(t, Sign(ctx, r, vLong, "sqs", "us-east-1", vTime))
+	_, err = verifyAll(v, r, vTime)
+	require.NoError(t, err)
+	mu.Lock()
+	secret = "rotated-secret"
+	mu.Unlock()
+	_, err = verifyAll(v, r, vTime)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
 }
