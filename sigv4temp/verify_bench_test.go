@@ -149,3 +149,72 @@ func BenchmarkSignStreaming(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRatios measures each target's two sides interleaved in one loop,
+// so that the load of a shared machine falls on both alike, and reports the
+// ratio as a metric: verify/sign (target <= 1.5) and
+// streaming/sha256-throughput (target >= 0.8).
+func BenchmarkRatios(b *testing.B) {
+	ctx := context.Background()
+	b.Run("Verify-over-Sign/GET", func(b *testing.B) {
+		v, err := sigv4temp.NewVerifier(func(context.Context, string) (aws.Credentials, error) { return benchCreds, nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+		const target = "https://dynamodb.us-east-1.amazonaws.com/?Action=x"
+		sr, _ := http.NewRequest("GET", target, nil)
+		vr, _ := http.NewRequest("GET", target, nil)
+		if err := sigv4temp.Sign(ctx, vr, benchCreds, "dynamodb", "us-east-1", benchTime); err != nil {
+			b.Fatal(err)
+		}
+		var tSign, tVerify time.Duration
+		for b.Loop() {
+			start := time.Now()
+			for range 100 {
+				if err := sigv4temp.Sign(ctx, sr, benchCreds, "dynamodb", "us-east-1", benchTime); err != nil {
+					b.Fatal(err)
+				}
+			}
+			mid := time.Now()
+			for range 100 {
+				if _, err := v.Verify(ctx, vr, benchTime); err != nil {
+					b.Fatal(err)
+				}
+			}
+			tSign, tVerify = tSign+mid.Sub(start), tVerify+time.Since(mid)
+		}
+		b.ReportMetric(float64(tVerify)/float64(tSign), "verify/sign")
+	})
+	b.Run("SignStreaming-over-SHA256/64MiB", func(b *testing.B) {
+		data := bytes.Repeat([]byte("0123456789abcdef"), 4<<20)
+		buf := make([]byte, sigv4temp.DefaultChunkSize)
+		out := make([]byte, 32<<10)
+		h := sha256.New()
+		var tRaw, tStream time.Duration
+		for b.Loop() {
+			start := time.Now()
+			h.Reset()
+			src := bytes.NewReader(data)
+			for {
+				n, err := io.ReadFull(src, buf)
+				h.Write(buf[:n])
+				if err != nil {
+					break
+				}
+			}
+			h.Sum(nil)
+			mid := time.Now()
+			r, _ := http.NewRequest("PUT", "https://bucket.s3.us-east-1.amazonaws.com/big", bytes.NewReader(data))
+			if err := sigv4temp.SignStreaming(ctx, r, benchCreds, "s3", "us-east-1", benchTime); err != nil {
+				b.Fatal(err)
+			}
+			for {
+				if _, err := r.Body.Read(out); err != nil {
+					break
+				}
+			}
+			tRaw, tStream = tRaw+mid.Sub(start), tStream+time.Since(mid)
+		}
+		b.ReportMetric(float64(tRaw)/float64(tStream), "streaming/sha256-throughput")
+	})
+}
