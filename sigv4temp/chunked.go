@@ -166,7 +166,7 @@ func (v *Verifier) newChunkReader(r *http.Request, body io.Reader, p *parsed, ke
 			return fail("X-Amz-Decoded-Content-Length %.20q is not a length", dl[0])
 		}
 		cr.decodedLen = n
-	case p.payloadHash != streamingUnsignedTraile:
+	case p.payloadHash != streamingUnsignedTrailer:
 		return fail("aws-chunked body without X-Amz-Decoded-Content-Length")
 	}
 	if p.payloadHash != streamingSigned {
@@ -180,7 +180,7 @@ func (v *Verifier) newChunkReader(r *http.Request, body io.Reader, p *parsed, ke
 		}
 		cr.checksum, cr.sum = c, c.newHash()
 	}
-	if p.payloadHash != streamingUnsignedTraile {
+	if p.payloadHash != streamingUnsignedTrailer {
 		var seed [2 * sha256.Size]byte
 		hex.Encode(seed[:], p.signature[:])
 		cr.signer = newChunkSigner(key, p.dateRaw, p.scope, seed[:])

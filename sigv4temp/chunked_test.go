@@ -246,3 +246,16 @@ func TestStreamingAllocs(t *testing.T) {
 	}
 	assert.Equal(t, dec(DefaultChunkSize), dec(50*DefaultChunkSize), "decoder allocations grow with the number of chunks")
 }
+
+func TestStreamingTokenAfterSigning(t *testing.T) {
+	r := streamingRequest(t, []byte("hello, token"), false, StreamingOptions{TokenAfterSigning: true, Trailer: ChecksumSHA256})
+	assert.NotContains(t, r.Header.Get("Authorization"), "x-amz-security-token")
+	assert.Equal(t, vTemp.SessionToken, r.Header.Get("X-Amz-Security-Token"))
+	wire(t, r)
+	vr, err := newVerifier(t).Verify(context.Background(), r, vTime)
+	require.NoError(t, err)
+	assert.False(t, vr.TokenSigned)
+	got, err := io.ReadAll(vr.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "hello, token", string(got))
+}

@@ -95,7 +95,7 @@ func (s *Signer) SignStreaming(ctx context.Context, r *http.Request, creds aws.C
 	payloadHash := streamingSigned
 	switch {
 	case o.Unsigned:
-		payloadHash = streamingUnsignedTraile
+		payloadHash = streamingUnsignedTrailer
 	case o.Trailer != "":
 		payloadHash = streamingSignedTrailer
 	}

@@ -239,10 +239,10 @@ type Verified struct {
 
 // Signature forms a request may use.
 const (
-	streamingSigned         = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
-	streamingSignedTrailer  = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
-	streamingUnsignedTraile = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-	algorithm               = "AWS4-HMAC-SHA256"
+	streamingSigned          = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+	streamingSignedTrailer   = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+	streamingUnsignedTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+	algorithm                = "AWS4-HMAC-SHA256"
 )
 
 // Verify checks r's SigV4 signature (Authorization header or presigned
@@ -455,14 +455,14 @@ func (v *Verifier) checkSignature(r *http.Request, p *parsed, key *[sha256.Size]
 		return fail(ErrSignatureMismatch, "")
 	}
 	p.payloadHash = matched
-	unsigned := matched == UnsignedPayload || matched == streamingUnsignedTraile
+	unsigned := matched == UnsignedPayload || matched == streamingUnsignedTrailer
 	if unsigned && !v.o.AllowUnsignedPayload && !noBody {
 		return fail(ErrNotAllowed, "unsigned payload")
 	}
 	switch matched {
 	case UnsignedPayload:
 		return body, nil
-	case streamingSigned, streamingSignedTrailer, streamingUnsignedTraile:
+	case streamingSigned, streamingSignedTrailer, streamingUnsignedTrailer:
 		return v.newChunkReader(r, body, p, key)
 	}
 	if noBody && matched == EmptyPayloadHash {

@@ -220,7 +220,7 @@ func (v *Verifier) parse(r *http.Request) (*parsed, error) {
 		p.tokenSigned = p.token != "" && slices.Contains(p.signedHeaders, "x-amz-security-token")
 	}
 	switch h := p.payloadHash; {
-	case h == "", h == UnsignedPayload, h == streamingSigned, h == streamingSignedTrailer, h == streamingUnsignedTraile:
+	case h == "", h == UnsignedPayload, h == streamingSigned, h == streamingSignedTrailer, h == streamingUnsignedTrailer:
 	case len(h) == 2*sha256.Size && isLowerHex(strings.ToLower(h)):
 	default:
 		return malformed(p.akid, "unsupported X-Amz-Content-Sha256 %.48q", h)

@@ -826,3 +826,38 @@ func TestVerifyConcurrent(t *testing.T) {
 	_, err = verifyAll(v, r, vTime)
 	require.ErrorIs(t, err, ErrSignatureMismatch)
 }
+
+func TestVerifyPathNormalizationOption(t *testing.T) {
+	ctx := context.Background()
+	r := mustReq(t, "GET", "https://example.amazonaws.com/a/./b//c/../d", nil)
+	require.NoError(t, Sign(ctx, r, vTemp, "service", "us-east-1", vTime)) // Sign normalizes: signs /a/b/d
+	_, err := verifyAll(newVerifier(t), r, vTime)
+	require.NoError(t, err)
+	_, err = verifyAll(newVerifier(t, func(o *VerifierOptions) { o.DisablePathNormalization = true }), r, vTime)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
+	// And the SDK's signer, which signs the path as sent, verifies either way.
+	s := mustReq(t, "GET", "https://example.amazonaws.com/a/./b//c/../d", nil)
+	require.NoError(t, v4.NewSigner().SignHTTP(ctx, vTemp, s, EmptyPayloadHash, "service", "us-east-1", vTime))
+	_, err = verifyAll(newVerifier(t, func(o *VerifierOptions) { o.DisablePathNormalization = true }), s, vTime)
+	require.NoError(t, err)
+}
+
+// The key cache stays bounded however many keys verify.
+func TestVerifyKeyCacheBound(t *testing.T) {
+	ctx := context.Background()
+	v, err := NewVerifier(func(_ context.Context, id string) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: id, SecretAccessKey: "secret-of-" + id}, nil
+	})
+	require.NoError(t, err)
+	for i := range maxCachedKeys + 10 {
+		c := aws.Credentials{AccessKeyID: fmt.Sprintf("AKID%d", i), SecretAccessKey: fmt.Sprintf("secret-of-AKID%d", i)}
+		r := mustReq(t, "GET", "https://example.amazonaws.com/", nil)
+		require.NoError(t, Sign(ctx, r, c, "service", "us-east-1", vTime))
+		_, err := verifyAll(v, r, vTime)
+		require.NoError(t, err)
+		v.keys.mu.Lock()
+		n := len(v.keys.m)
+		v.keys.mu.Unlock()
+		require.LessOrEqual(t, n, maxCachedKeys)
+	}
+}
