@@ -408,7 +408,7 @@ func (v *Verifier) checkSignature(r *http.Request, p *parsed, key *[sha256.Size]
 	if body == nil {
 		body = http.NoBody
 	}
-	noBody := r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0
+	noBody := r.Body == nil || r.Body == http.NoBody // a server gives a body-less request http.NoBody
 	hashes := []string{p.payloadHash}
 	if p.payloadHash == "" {
 		hashes = hashes[:0]

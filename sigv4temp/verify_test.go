@@ -861,3 +861,13 @@ func TestVerifyKeyCacheBound(t *testing.T) {
 		require.LessOrEqual(t, n, maxCachedKeys)
 	}
 }
+
+// A body that claims length 0 is still a body: an unsigned payload needs
+// AllowUnsignedPayload.
+func TestVerifyUnsignedZeroLengthClaim(t *testing.T) {
+	r := mustReq(t, "PUT", "https://bucket.s3.amazonaws.com/k", nil)
+	require.NoError(t, Sign(context.Background(), r, vTemp, "s3", "us-east-1", vTime, func(o *Options) { o.PayloadHash = UnsignedPayload }))
+	r.Body, r.ContentLength = io.NopCloser(strings.NewReader("smuggled")), 0
+	_, err := newVerifier(t).Verify(context.Background(), r, vTime)
+	require.ErrorIs(t, err, ErrNotAllowed)
+}
