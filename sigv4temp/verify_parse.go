@@ -26,6 +26,7 @@ type parsed struct {
 	signedHeaders    []string
 	signature        [sha256.Size]byte
 	token            string
+	tokenName        string // the header or query parameter that carries it
 	tokenInQuery     bool
 	tokenSigned      bool
 	payloadHash      string // X-Amz-Content-Sha256 as sent; "" when absent
@@ -109,14 +110,6 @@ func (v *Verifier) parse(r *http.Request) (*parsed, error) {
 			secs = int64(MaxPresignExpiry/time.Second) + 1 // reported as expired, without overflow
 		}
 		p.expires = time.Duration(secs) * time.Second
-		tok, n := get(headerToken)
-		if n > 1 {
-			return malformed("", "%d X-Amz-Security-Token query parameters", n)
-		}
-		p.token, p.tokenInQuery = tok, n == 1
-		if hdr := r.Header.Values(headerToken); len(hdr) > 1 || len(hdr) == 1 && (n == 0 || hdr[0] != tok) {
-			return malformed("", "X-Amz-Security-Token header disagrees with the query")
-		}
 		if h, n := get(headerContentSHA256); n > 0 {
 			if n > 1 {
 				return malformed("", "%d X-Amz-Content-Sha256 query parameters", n)
@@ -162,13 +155,6 @@ func (v *Verifier) parse(r *http.Request) (*parsed, error) {
 			return malformed("", "%d X-Amz-Date headers, want 1", len(dates))
 		}
 		date = dates[0]
-		toks := r.Header.Values(headerToken)
-		if len(toks) > 1 {
-			return malformed("", "%d X-Amz-Security-Token headers", len(toks))
-		}
-		if len(toks) == 1 {
-			p.token = toks[0]
-		}
 		hs := r.Header.Values(headerContentSHA256)
 		if len(hs) > 1 {
 			return malformed("", "%d X-Amz-Content-Sha256 headers", len(hs))
@@ -216,8 +202,30 @@ func (v *Verifier) parse(r *http.Request) (*parsed, error) {
 	if !slices.Contains(p.signedHeaders, "host") {
 		return malformed(p.akid, "host is not signed")
 	}
-	if !p.presigned {
-		p.tokenSigned = p.token != "" && slices.Contains(p.signedHeaders, "x-amz-security-token")
+	// The session token: X-Amz-Security-Token, or for S3 Express One Zone
+	// X-Amz-S3session-Token (the SDK's S3 Express signer, botocore's S3ExpressAuth).
+	p.tokenName = headerToken
+	if p.service == "s3express" {
+		p.tokenName = headerS3Session
+	}
+	if p.presigned {
+		tok, n := get(p.tokenName)
+		if n > 1 {
+			return malformed(p.akid, "%d %s query parameters", n, p.tokenName)
+		}
+		p.token, p.tokenInQuery = tok, n == 1
+		if hdr := r.Header.Values(p.tokenName); len(hdr) > 1 || len(hdr) == 1 && (n == 0 || hdr[0] != tok) {
+			return malformed(p.akid, "%s header disagrees with the query", p.tokenName)
+		}
+	} else {
+		toks := r.Header.Values(p.tokenName)
+		if len(toks) > 1 {
+			return malformed(p.akid, "%d %s headers", len(toks), p.tokenName)
+		}
+		if len(toks) == 1 {
+			p.token = toks[0]
+		}
+		p.tokenSigned = p.token != "" && slices.Contains(p.signedHeaders, strings.ToLower(p.tokenName))
 	}
 	switch h := p.payloadHash; {
 	case h == "", h == UnsignedPayload, h == streamingSigned, h == streamingSignedTrailer, h == streamingUnsignedTrailer:
@@ -303,7 +311,7 @@ func canonicalQueries(p *parsed) []string {
 	build := func(skipToken bool) string {
 		enc := make([]queryParam, 0, len(p.params))
 		for _, q := range p.params {
-			if p.presigned && (q.key == "X-Amz-Signature" || skipToken && q.key == headerToken) {
+			if p.presigned && (q.key == "X-Amz-Signature" || skipToken && q.key == p.tokenName) {
 				continue
 			}
 			enc = append(enc, queryParam{queryEscape(q.key), queryEscape(q.value)})

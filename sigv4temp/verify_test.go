@@ -871,3 +871,26 @@ func TestVerifyUnsignedZeroLengthClaim(t *testing.T) {
 	_, err := newVerifier(t).Verify(context.Background(), r, vTime)
 	require.ErrorIs(t, err, ErrNotAllowed)
 }
+
+// S3 Express One Zone carries the session token in X-Amz-S3session-Token.
+func TestVerifyS3Express(t *testing.T) {
+	ctx := context.Background()
+	v := newVerifier(t)
+	const u = "https://bucket--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com/k"
+	r := mustReq(t, "GET", u, nil)
+	require.NoError(t, Sign(ctx, r, vTemp, "s3express", "us-east-1", vTime))
+	vr, err := v.Verify(ctx, r, vTime)
+	require.NoError(t, err)
+	assert.True(t, vr.TokenSigned)
+	r.Header.Set("X-Amz-S3session-Token", "another")
+	_, err = v.Verify(ctx, r, vTime)
+	require.ErrorIs(t, err, ErrTokenMismatch)
+
+	signed, _, err := Presign(ctx, mustReq(t, "GET", u, nil), vTemp, "s3express", "us-east-1", vTime, time.Minute)
+	require.NoError(t, err)
+	vr, err = v.Verify(ctx, mustReq(t, "GET", signed, nil), vTime)
+	require.NoError(t, err)
+	assert.True(t, vr.TokenSigned)
+	_, err = v.Verify(ctx, mustReq(t, "GET", strings.Replace(signed, "X-Amz-S3session-Token=", "X-Amz-S3session-Token=x", 1), nil), vTime)
+	require.ErrorIs(t, err, ErrTokenMismatch)
+}
