@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
@@ -258,4 +259,46 @@ func TestStreamingTokenAfterSigning(t *testing.T) {
 	got, err := io.ReadAll(vr.Body)
 	require.NoError(t, err)
 	assert.Equal(t, "hello, token", string(got))
+}
+
+// The headers of an aws-chunked request are checked before its body.
+func TestVerifyStreamingHeaders(t *testing.T) {
+	v := newVerifier(t, func(o *VerifierOptions) { o.AllowUnsignedPayload = true })
+	for _, tc := range []struct {
+		name string
+		opt  StreamingOptions
+		mod  func(h http.Header)
+	}{
+		{"no decoded length", StreamingOptions{}, func(h http.Header) { h.Del("X-Amz-Decoded-Content-Length") }},
+		{"bad decoded length", StreamingOptions{}, func(h http.Header) { h.Set("X-Amz-Decoded-Content-Length", "-1") }},
+		{"two decoded lengths", StreamingOptions{}, func(h http.Header) { h.Add("X-Amz-Decoded-Content-Length", "5") }},
+		{"no trailer header", StreamingOptions{Trailer: ChecksumCRC32}, func(h http.Header) { h.Del("X-Amz-Trailer") }},
+		{"unknown trailer", StreamingOptions{Trailer: ChecksumCRC32}, func(h http.Header) { h.Set("X-Amz-Trailer", "x-amz-checksum-md5") }},
+		{"unsigned, no trailer header", StreamingOptions{Trailer: ChecksumCRC32, Unsigned: true}, func(h http.Header) { h.Del("X-Amz-Trailer") }},
+	} {
+		r := streamingRequest(t, []byte("data"), false, tc.opt)
+		tc.mod(r.Header)
+		_, err := v.Verify(context.Background(), r, vTime)
+		var ve *VerifyError
+		require.ErrorAs(t, err, &ve, tc.name)
+		// Unsigned headers changed: refused as malformed; signed ones: the signature fails first.
+		require.True(t, errors.Is(err, ErrMalformedAuth) || errors.Is(err, ErrSignatureMismatch), "%s: %v", tc.name, err)
+	}
+	// Without X-Amz-Decoded-Content-Length an unsigned-trailer body of unknown length decodes.
+	r := streamingRequest(t, []byte("unknown length"), true, StreamingOptions{Trailer: ChecksumCRC32, Unsigned: true})
+	wire(t, r)
+	assert.Empty(t, r.Header.Get("X-Amz-Decoded-Content-Length"))
+	vr, err := v.Verify(context.Background(), r, vTime)
+	require.NoError(t, err)
+	got, err := io.ReadAll(vr.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "unknown length", string(got))
+	// A presigned URL cannot carry an aws-chunked body.
+	u, _, err := Presign(context.Background(), mustReq(t, "PUT", "https://b.s3.amazonaws.com/k", nil), vTemp, "s3", "us-east-1", vTime, time.Minute,
+		func(o *Options) { o.PayloadHash = streamingSigned })
+	require.NoError(t, err)
+	pr := mustReq(t, "PUT", u, nil)
+	pr.Header.Set("X-Amz-Content-Sha256", streamingSigned)
+	_, err = v.Verify(context.Background(), pr, vTime)
+	require.ErrorIs(t, err, ErrMalformedAuth)
 }

@@ -233,7 +233,7 @@ func (v *Verifier) parse(r *http.Request) (*parsed, error) {
 	default:
 		return malformed(p.akid, "unsupported X-Amz-Content-Sha256 %.48q", h)
 	}
-	if p.presigned && strings.HasPrefix(p.payloadHash, "STREAMING-") {
+	if p.presigned && (strings.HasPrefix(p.payloadHash, "STREAMING-") || strings.HasPrefix(r.Header.Get(headerContentSHA256), "STREAMING-")) {
 		return malformed(p.akid, "a presigned URL cannot sign an aws-chunked body")
 	}
 	return p, nil
