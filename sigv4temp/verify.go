@@ -141,9 +141,11 @@ type CredentialsLookup func(ctx context.Context, accessKeyID string) (aws.Creden
 
 // Verifier checks SigV4 signatures: requests signed in the Authorization
 // header, presigned URLs, and aws-chunked streaming bodies. It is safe for
-// concurrent use. It keeps a bounded cache of derived signing keys (per
-// access key, secret, day, region and service): at most 1024 entries,
-// dropped together when full.
+// concurrent use; a nil or zero Verifier is not usable (use NewVerifier).
+// It keeps a bounded cache of derived signing keys (per access key, secret,
+// day, region and service): at most 1024 entries, dropped together when
+// full. Verify never modifies the request; it reads r.Body only as its doc
+// says.
 type Verifier struct {
 	lookup CredentialsLookup
 	o      VerifierOptions
@@ -257,8 +259,8 @@ const (
 // MaxSkew of now for a header-signed request, and for a presigned URL not
 // more than MaxSkew in the future, X-Amz-Expires from 1 s to 7 days, and now
 // before X-Amz-Date + X-Amz-Expires; the lookup (ErrUnknownKey, or the
-// lookup's error); the session token in X-Amz-Security-Token equals the
-// credentials' (ErrTokenMismatch; a token sent but left out of the
+// lookup's error); the session token in X-Amz-Security-Token (for
+// s3express X-Amz-S3session-Token) equals the credentials' (ErrTokenMismatch; a token sent but left out of the
 // signature is accepted when it matches); credentials that can expire are
 // unexpired at the signing time and now (ErrRequestExpired: AWS stops
 // accepting a presigned URL when its temporary credentials expire); every
