@@ -894,3 +894,22 @@ func TestVerifyS3Express(t *testing.T) {
 	_, err = v.Verify(ctx, mustReq(t, "GET", strings.Replace(signed, "X-Amz-S3session-Token=", "X-Amz-S3session-Token=x", 1), nil), vTime)
 	require.ErrorIs(t, err, ErrTokenMismatch)
 }
+
+func TestVerifyDoesNotModifyRequest(t *testing.T) {
+	for _, r := range []*http.Request{
+		mustReq(t, "PUT", "https://example.amazonaws.com/a/./b?x=1&y", []byte("body")),
+		mustReq(t, "GET", "https://bucket.s3.amazonaws.com/k%2Bey", nil),
+	} {
+		service := "service"
+		if strings.Contains(r.URL.Host, "s3") {
+			service = "s3"
+		}
+		require.NoError(t, Sign(context.Background(), r, vTemp, service, "us-east-1", vTime))
+		url, header, host := r.URL.String(), r.Header.Clone(), r.Host
+		_, err := verifyAll(newVerifier(t), r, vTime)
+		require.NoError(t, err)
+		assert.Equal(t, url, r.URL.String())
+		assert.Equal(t, header, r.Header)
+		assert.Equal(t, host, r.Host)
+	}
+}
