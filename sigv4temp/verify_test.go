@@ -626,8 +626,18 @@ func TestVerifyMutations(t *testing.T) {
 			_, err := verifyAll(v, req.make(), vTime)
 			require.NoError(t, err, "the unmutated request")
 			tried, accepted := 0, 0
+			signed := req.make()
+			fresh := func() *http.Request { // a copy of the signed request, its body unread
+				r := signed.Clone(ctx)
+				if signed.Body != nil && signed.Body != http.NoBody {
+					r.Body = io.NopCloser(bytes.NewReader(body))
+				}
+				return r
+			}
+			_, err = verifyAll(v, fresh(), vTime)
+			require.NoError(t, err, "the copy of the unmutated request")
 			try := func(what string, pos int, mutate func(r *http.Request) bool) {
-				r := req.make()
+				r := fresh()
 				if !mutate(r) {
 					return
 				}
@@ -639,7 +649,7 @@ func TestVerifyMutations(t *testing.T) {
 					}
 				}
 			}
-			base := req.make()
+			base := signed
 			mutations(base.Method, func(pos int, m string) {
 				try("method", pos, func(r *http.Request) bool { r.Method = m; return true })
 			})
