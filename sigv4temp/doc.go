@@ -90,7 +90,9 @@
 // [ErrNotAllowed], [ErrTooLarge] or [ErrMalformedChunk]; none carries the
 // secret, the token or the expected signature. It accepts what this
 // package, the SDK's signer, botocore, @smithy/signature-v4, aws4 and
-// minio-go sign, and the test suite's cases.
+// minio-go sign, and the test suite's cases; one exception: aws4 reads '+'
+// in an S3 path as a space, which would let a signature for one key verify
+// another, so that signature is refused.
 //
 // # Streaming uploads
 //
