@@ -1,35 +1,21 @@
 """Signs requests with botocore and returns the whole signed request (URL
 and headers), for TestVerifyBotocore: the Verifier must accept what botocore
-signs. Same input as botocore_sign.py (a JSON list on stdin); writes a JSON
-list of {"url", "headers": [[name, value], ...]} on stdout. Test tooling only."""
+signs. Same input as botocore_sign.py, whose clock pinning it reuses (a JSON
+list on stdin); writes a JSON list of {"url", "headers": [[name, value], ...]}
+on stdout. Test tooling only."""
 import base64
 import datetime
 import json
 import sys
-import types
 
-import botocore.auth as auth
+import botocore_sign  # pins botocore's clock to botocore_sign.FIXED[0]
+from botocore import auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-FIXED = [None]
-
-
-class FixedDateTime(datetime.datetime):
-    @classmethod
-    def utcnow(cls):
-        return FIXED[0]
-
-    @classmethod
-    def now(cls, tz=None):
-        return FIXED[0] if tz is None else FIXED[0].replace(tzinfo=tz)
-
-
-auth.datetime = types.SimpleNamespace(datetime=FixedDateTime)
-
 
 def sign(case):
-    FIXED[0] = datetime.datetime.strptime(case["timestamp"], "%Y%m%dT%H%M%SZ")
+    botocore_sign.FIXED[0] = datetime.datetime.strptime(case["timestamp"], "%Y%m%dT%H%M%SZ")
     creds = Credentials(case["akid"], case["secret"], case.get("token") or None)
     body = base64.b64decode(case["body"]) if case.get("body") else b""
     req = AWSRequest(method=case["method"], url=case["url"], data=body)
