@@ -57,10 +57,12 @@
 // take context.Context first, then their required inputs positionally, then
 // optFns ...func(*XOptions) over an exported XOptions struct whose zero
 // value means the documented defaults: [Options] for Sign and Presign,
-// [TransportOptions] (which embeds Options) for NewTransport. Pure
+// [TransportOptions] (which embeds Options) for NewTransport,
+// [VerifierOptions] for NewVerifier, [StreamingOptions] for SignStreaming. Pure
 // calculations take their inputs by value: [SessionDuration] takes a
 // [SessionOptions] struct. Time is an input: Sign and Presign take the
-// signing time, and a Transport reads TransportOptions.Now.
+// signing time, a Transport reads TransportOptions.Now, and Verify takes
+// the time to verify at.
 //
 // # Errors
 //
@@ -68,7 +70,8 @@
 // ([ErrExpired], [ErrMissingToken], [ErrExpiresTooLong], [ErrInvalid],
 // [ErrBody], [ErrCredentials], [ErrDuration]); a reader's or a credentials
 // provider's error stays reachable beside it. A Transport passes its base
-// RoundTripper's errors on unchanged.
+// RoundTripper's errors on unchanged. The Verifier's errors are
+// *[VerifyError] values, matched the same way (see below).
 //
 // The package is tested against the 37 cases of the public SigV4 test
 // suite (header and presigned forms) and against botocore on randomized
