@@ -197,6 +197,7 @@ func TestSignStreamingErrors(t *testing.T) {
 	require.NoError(t, SignStreaming(ctx, r, vTemp, "s3", "us-east-1", vTime))
 	_, err = io.ReadAll(r.Body)
 	require.ErrorIs(t, err, boom)
+	require.ErrorIs(t, err, ErrBody)
 	// Content-Encoding already set: aws-chunked goes first.
 	r = mustReq(t, "PUT", "https://b.s3.amazonaws.com/k", body)
 	r.Header.Set("Content-Encoding", "gzip")

@@ -56,7 +56,9 @@ type StreamingOptions struct {
 //
 // Errors: those of Sign, and ErrInvalid for a chunk size under
 // MinChunkSize, an unknown Trailer, Unsigned without a Trailer, or an
-// unknown length in a signed form.
+// unknown length in a signed form. Reads of the new body fail with ErrBody
+// (wrapping the original body's error), or ErrInvalid when the body is
+// shorter or longer than its ContentLength.
 // See https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html.
 func SignStreaming(ctx context.Context, r *http.Request, creds aws.Credentials, service, region string, now time.Time, optFns ...func(*StreamingOptions)) error {
 	return defaultSigner.SignStreaming(ctx, r, creds, service, region, now, optFns...)
@@ -297,7 +299,7 @@ func (enc *encoder) nextChunk() error {
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
 				return fmt.Errorf("%w: body ended %d bytes before its ContentLength %d", ErrInvalid, enc.remaining-int64(n), enc.e.length)
 			}
-			return fmt.Errorf("sigv4temp: body: %w", err)
+			return fmt.Errorf("%w: %w", ErrBody, err)
 		}
 		enc.remaining -= int64(size)
 	case enc.remaining == 0:
@@ -312,7 +314,7 @@ func (enc *encoder) nextChunk() error {
 		case io.EOF, io.ErrUnexpectedEOF:
 			enc.srcEOF = true
 		default:
-			return fmt.Errorf("sigv4temp: body: %w", err)
+			return fmt.Errorf("%w: %w", ErrBody, err)
 		}
 		size = n
 	}
