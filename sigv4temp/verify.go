@@ -88,10 +88,10 @@ func (e *VerifyError) Unwrap() error { return e.Err }
 // Defaults of VerifierOptions.
 const (
 	DefaultMaxSkew         = 15 * time.Minute // as AWS: RequestTimeTooSkewed past 15 minutes
-	DefaultMaxHeaderBytes  = 32 << 10
-	DefaultMaxQueryParams  = 1000
-	DefaultMaxChunkBytes   = 1 << 20
-	DefaultMaxBufferedBody = 10 << 20
+	DefaultMaxHeaderBytes  = 32 << 10         // bytes, for each of the Authorization header, the query, the signed headers
+	DefaultMaxQueryParams  = 1000             // query parameters
+	DefaultMaxChunkBytes   = 1 << 20          // bytes of one aws-chunked chunk (S3 clients send 8 KiB to 1 MiB)
+	DefaultMaxBufferedBody = 10 << 20         // bytes buffered to hash a body sent without X-Amz-Content-Sha256
 )
 
 // VerifierOptions tunes a Verifier. The zero value means the defaults:
