@@ -90,7 +90,7 @@ const (
 	DefaultMaxSkew         = 15 * time.Minute // as AWS: RequestTimeTooSkewed past 15 minutes
 	DefaultMaxHeaderBytes  = 32 << 10         // bytes, for each of the Authorization header, the query, the signed headers
 	DefaultMaxQueryParams  = 1000             // query parameters
-	DefaultMaxChunkBytes   = 1 << 20          // bytes of one aws-chunked chunk (S3 clients send 8 KiB to 1 MiB)
+	DefaultMaxChunkBytes   = 1 << 20          // bytes of one aws-chunked chunk (the S3 docs and minio-go use 64 KiB)
 	DefaultMaxBufferedBody = 10 << 20         // bytes buffered to hash a body sent without X-Amz-Content-Sha256
 )
 
