@@ -355,3 +355,49 @@ func TestVerifierAcceptsJSSigners(t *testing.T) {
 		}
 	}
 }
+
+// The SDK's S3 presigner (s3.PresignClient): presigned GET and PUT URLs with
+// temporary credentials verify, as a service receiving them would check them.
+func TestVerifierAcceptsSDKPresignedURLs(t *testing.T) {
+	ctx := context.Background()
+	creds := sigCreds
+	creds.Expires = time.Now().Add(time.Hour)
+	v, err := sigv4temp.NewVerifier(func(context.Context, string) (aws.Credentials, error) { return creds, nil },
+		func(o *sigv4temp.VerifierOptions) { o.AllowUnsignedPayload = true })
+	require.NoError(t, err)
+	client := s3.New(s3.Options{Region: "eu-west-1",
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return creds, nil })})
+	pc := s3.NewPresignClient(client, s3.WithPresignExpires(10*time.Minute))
+	get, err := pc.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bucket"), Key: aws.String("dir/a b+c=d.txt")})
+	require.NoError(t, err)
+	put, err := pc.PresignPutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bucket"), Key: aws.String("up/ü.bin"), ContentType: aws.String("application/octet-stream")})
+	require.NoError(t, err)
+	for _, p := range []struct {
+		method, url string
+		header      http.Header
+		body        []byte
+	}{{get.Method, get.URL, get.SignedHeader, nil}, {put.Method, put.URL, put.SignedHeader, []byte("uploaded bytes")}} {
+		var rd io.Reader
+		if p.body != nil {
+			rd = bytes.NewReader(p.body)
+		}
+		r, err := http.NewRequest(p.method, p.url, rd)
+		require.NoError(t, err)
+		for k, vs := range p.header {
+			if !strings.EqualFold(k, "host") {
+				r.Header[k] = vs
+			}
+		}
+		vr, err := v.Verify(ctx, r, time.Now())
+		require.NoError(t, err, "%s %s", p.method, p.url)
+		assert.True(t, vr.Presigned)
+		got, err := io.ReadAll(vr.Body)
+		require.NoError(t, err)
+		assert.Equal(t, string(p.body), string(got))
+		// The same URL for another key fails.
+		r.URL.Path += "x"
+		r.URL.RawPath = ""
+		_, err = v.Verify(ctx, r, time.Now())
+		require.ErrorIs(t, err, sigv4temp.ErrSignatureMismatch)
+	}
+}
