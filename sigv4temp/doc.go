@@ -57,10 +57,12 @@
 // take context.Context first, then their required inputs positionally, then
 // optFns ...func(*XOptions) over an exported XOptions struct whose zero
 // value means the documented defaults: [Options] for Sign and Presign,
-// [TransportOptions] (which embeds Options) for NewTransport. Pure
+// [TransportOptions] (which embeds Options) for NewTransport,
+// [VerifierOptions] for NewVerifier, [StreamingOptions] for SignStreaming. Pure
 // calculations take their inputs by value: [SessionDuration] takes a
 // [SessionOptions] struct. Time is an input: Sign and Presign take the
-// signing time, and a Transport reads TransportOptions.Now.
+// signing time, a Transport reads TransportOptions.Now, and Verify takes
+// the time to verify at.
 //
 // # Errors
 //
@@ -68,17 +70,49 @@
 // ([ErrExpired], [ErrMissingToken], [ErrExpiresTooLong], [ErrInvalid],
 // [ErrBody], [ErrCredentials], [ErrDuration]); a reader's or a credentials
 // provider's error stays reachable beside it. A Transport passes its base
-// RoundTripper's errors on unchanged.
+// RoundTripper's errors on unchanged. The Verifier's errors are
+// *[VerifyError] values, matched the same way (see below).
 //
 // The package is tested against the 37 cases of the public SigV4 test
 // suite (header and presigned forms) and against botocore on randomized
 // requests.
+//
+// # Verifying signatures
+//
+// A [Verifier] is the other side: services that accept AWS-style
+// signatures, S3-compatible gateways, receivers of presigned URLs.
+// [NewVerifier] takes a lookup from access key ID to credentials;
+// [Verifier.Verify] checks a header-signed request or a presigned URL
+// (scope, clock skew, expiry up to 7 days, the session token against the
+// looked-up one, credentials expired, every signed header present, the
+// signature in constant time) and returns a [Verified] whose Body checks the
+// payload hash at its end, or decodes an aws-chunked body, releasing each
+// chunk only once its signature is checked. Its errors are *[VerifyError]
+// values matching [ErrMissingAuth], [ErrMalformedAuth], [ErrUnknownKey],
+// [ErrTokenMismatch], [ErrRequestExpired], [ErrSignatureMismatch],
+// [ErrNotAllowed], [ErrTooLarge] or [ErrMalformedChunk]; none carries the
+// secret, the token or the expected signature. It accepts what this
+// package, the SDK's signer, botocore, @smithy/signature-v4, aws4 and
+// minio-go sign, and the test suite's cases; one exception: aws4 reads '+'
+// in an S3 path as a space, which would let a signature for one key verify
+// another, so that signature is refused.
+//
+// # Streaming uploads
+//
+// [SignStreaming] signs an S3 upload in the aws-chunked encoding
+// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD, with a trailing checksum
+// -TRAILER, or STREAMING-UNSIGNED-PAYLOAD-TRAILER), chunk by chunk as the
+// body is read, in one chunk of memory: the body is neither buffered nor
+// hashed twice. It reproduces the worked examples of the S3 documentation
+// byte for byte.
 //
 // # References
 //
 //   - Signature Version 4: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
 //   - Canonical requests: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 //   - S3 signing: https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
+//   - Chunked uploads: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
+//     and https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html
 //   - Temporary credentials with AWS resources:
 //     https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html
 //   - STS API reference: https://docs.aws.amazon.com/STS/latest/APIReference/welcome.html

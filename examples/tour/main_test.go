@@ -75,3 +75,10 @@ func TestTourEnvelope(t *testing.T) {
 	assert.Contains(t, a.String(), "raw AES keyring: ")
 	assert.Contains(t, a.String(), "decrypts to the same: true")
 }
+
+func TestTourSigV4TempVerify(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, tourSigV4Temp(&b))
+	assert.Contains(t, b.String(), "verify /photos/cat 1.jpg: ok, ASIAIOSFODNN7EXAMPLE valid until 2026-11-25T20:15:00Z")
+	assert.Contains(t, b.String(), "verify /photos/dog 1.jpg: sigv4temp: signature does not match")
+}

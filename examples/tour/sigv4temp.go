@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -52,5 +53,30 @@ func tourSigV4Temp(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(w, "presigned S3 URL, 15 minutes: X-Amz-Signature="+pu.Query().Get("X-Amz-Signature"))
+	return tourSigV4Verify(w, creds, u, now)
+}
+
+// tourSigV4Verify is the receiving side: a Verifier with a credential table.
+func tourSigV4Verify(w io.Writer, creds aws.Credentials, presigned string, now time.Time) error {
+	v, err := sigv4temp.NewVerifier(func(_ context.Context, id string) (aws.Credentials, error) {
+		if id == creds.AccessKeyID {
+			return creds, nil
+		}
+		return aws.Credentials{}, sigv4temp.ErrUnknownKey
+	})
+	if err != nil {
+		return err
+	}
+	for _, target := range []string{presigned, strings.Replace(presigned, "cat%201", "dog%201", 1)} {
+		r, err := http.NewRequest("GET", target, nil)
+		if err != nil {
+			return err
+		}
+		if vr, err := v.Verify(context.Background(), r, now.Add(time.Minute)); err != nil {
+			fmt.Fprintln(w, "verify "+r.URL.Path+":", err)
+		} else {
+			fmt.Fprintln(w, "verify "+r.URL.Path+": ok,", vr.AccessKeyID, "valid until", vr.ValidUntil.Format(time.RFC3339))
+		}
+	}
 	return nil
 }
