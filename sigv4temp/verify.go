@@ -231,10 +231,14 @@ type Verified struct {
 	// X-Amz-Date + MaxSkew; earlier if the credentials expire first.
 	ValidUntil time.Time
 	// Body reads the request's body; read it instead of r.Body. When the
-	// payload hash is signed, the read that reaches the end fails with
-	// ErrSignatureMismatch if the body does not match. An aws-chunked body
-	// is decoded, and each chunk is released only after its signature (and
-	// at the end the trailer's signature and checksum) is checked. For an
+	// payload hash is signed, the read that reaches the end (io.EOF, or the
+	// last byte of a known Content-Length) returns no bytes and
+	// ErrSignatureMismatch if the body does not match, so reading exactly
+	// Content-Length bytes (io.ReadFull, io.CopyN) checks it too; the bytes
+	// of earlier reads are released before the check. An aws-chunked body
+	// is decoded, and each chunk is released only after its signature is
+	// checked; the last one (by X-Amz-Decoded-Content-Length) only after
+	// the final chunk and the trailer's signature and checksum are too. For an
 	// unsigned payload it is r.Body as is. Never nil.
 	Body io.Reader
 }
@@ -477,7 +481,7 @@ func (v *Verifier) checkSignature(r *http.Request, p *parsed, key *[sha256.Size]
 	if _, ok := body.(*bytes.Reader); ok {
 		return body, nil // hashed above
 	}
-	return &hashReader{r: body, h: sha256.New(), want: want, akid: p.akid}, nil
+	return &hashReader{r: body, h: sha256.New(), want: want, akid: p.akid, remain: r.ContentLength}, nil
 }
 
 func (v *Verifier) signatureMatches(method, uri, query string, headers []byte, p *parsed, payloadHash string, key *[sha256.Size]byte) bool {
@@ -507,13 +511,19 @@ func (v *Verifier) signatureMatches(method, uri, query string, headers []byte, p
 }
 
 // hashReader returns its reader's bytes and, at the end, fails with
-// ErrSignatureMismatch when their SHA-256 is not the signed one.
+// ErrSignatureMismatch when their SHA-256 is not the signed one. The end is
+// io.EOF or, when the length is known, its last byte: a caller that reads
+// exactly Content-Length bytes (io.ReadFull, io.CopyN) never asks for the
+// io.EOF, and both drop an error returned beside the bytes that complete
+// their count. The read that completes the body is therefore checked
+// before it returns, and on a mismatch it returns 0 bytes and the error.
 type hashReader struct {
-	r    io.Reader
-	h    hash.Hash
-	want []byte
-	akid string
-	err  error
+	r      io.Reader
+	h      hash.Hash
+	want   []byte
+	akid   string
+	remain int64 // bytes left to Content-Length; negative when unknown
+	err    error
 }
 
 func (hr *hashReader) Read(b []byte) (int, error) {
@@ -522,11 +532,21 @@ func (hr *hashReader) Read(b []byte) (int, error) {
 	}
 	n, err := hr.r.Read(b)
 	hr.h.Write(b[:n])
+	if hr.remain >= 0 {
+		hr.remain -= int64(n)
+		if hr.remain <= 0 && err == nil {
+			err = io.EOF // a server's body ends at Content-Length
+		}
+	}
 	if err == io.EOF {
 		var sum [sha256.Size]byte
-		if !hmac.Equal(hr.h.Sum(sum[:0]), hr.want) {
+		if hr.remain > 0 || !hmac.Equal(hr.h.Sum(sum[:0]), hr.want) {
 			hr.err = &VerifyError{AccessKeyID: hr.akid, Err: ErrSignatureMismatch, Reason: "body does not match the signed payload hash"}
-			return n, hr.err
+			return 0, hr.err
+		}
+		if n > 0 {
+			hr.err = io.EOF
+			return n, nil
 		}
 	}
 	if err != nil {
