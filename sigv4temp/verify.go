@@ -405,6 +405,9 @@ func (v *Verifier) checkSignature(r *http.Request, p *parsed, key *[sha256.Size]
 	if err != nil {
 		return nil, err
 	}
+	if name := unsignedAmzHeader(r, p); name != "" {
+		return fail(ErrSignatureMismatch, "header %.64s not signed", name)
+	}
 	uris := v.canonicalURIs(r, p.service)
 	queries := canonicalQueries(p)
 
@@ -557,3 +560,32 @@ func (hr *hashReader) Read(b []byte) (int, error) {
 
 // String hides the reader's state from fmt.
 func (hr *hashReader) String() string { return "sigv4temp.hashReader" }
+
+// unsignedAmzHeader returns the lowercase name of an x-amz-* header the
+// request sends but does not sign, or "". S3 requires every x-amz-* header
+// sent to be signed, in the Authorization header and in presigned URLs
+// alike ("Any x-amz-* headers that you plan to add to the request",
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html,
+// sigv4-auth-using-authorization-header.html; S3 answers AccessDenied
+// "There were headers present in the request which were not signed"):
+// added after signing, x-amz-acl makes an object public and
+// x-amz-copy-source turns a PUT into a copy. Left out: the session token
+// (TokenAfterSigning sends it unsigned; Verify checks it against the
+// credentials), and X-Amz-Date and X-Amz-Content-Sha256, whose values the
+// string to sign holds anyway.
+func unsignedAmzHeader(r *http.Request, p *parsed) string {
+	for k := range r.Header {
+		if len(k) < 6 || !strings.EqualFold(k[:6], "x-amz-") {
+			continue
+		}
+		name := strings.ToLower(k)
+		switch name {
+		case "x-amz-date", "x-amz-content-sha256", strings.ToLower(p.tokenName):
+			continue
+		}
+		if _, found := slices.BinarySearch(p.signedHeaders, name); !found {
+			return name
+		}
+	}
+	return ""
+}
