@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,7 +57,8 @@ type StreamingOptions struct {
 //
 // Errors: those of Sign, and ErrInvalid for a chunk size under
 // MinChunkSize, an unknown Trailer, Unsigned without a Trailer, or an
-// unknown length in a signed form. Reads of the new body fail with ErrBody
+// unknown length in a signed form, or a length whose encoding would be over
+// math.MaxInt64 bytes. Reads of the new body fail with ErrBody
 // (wrapping the original body's error), or ErrInvalid when the body is
 // shorter or longer than its ContentLength.
 // See https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html.
@@ -102,6 +104,9 @@ func (s *Signer) SignStreaming(ctx context.Context, r *http.Request, creds aws.C
 		payloadHash = streamingSignedTrailer
 	}
 	enc := encoding{chunkSize: o.ChunkSize, length: length, signed: !o.Unsigned, trailer: o.Trailer}
+	if enc.tooLong() {
+		return fmt.Errorf("%w: ContentLength %d: its aws-chunked encoding is over %d bytes", ErrInvalid, length, int64(math.MaxInt64))
+	}
 
 	// Sign a copy of the headers; r changes only on success.
 	oldHeader, oldLength := r.Header, r.ContentLength
@@ -179,8 +184,19 @@ func (e *encoding) trailerValueLen() int {
 	return base64.StdEncoding.EncodedLen(e.trailer.newHash().Size())
 }
 
+// tooLong reports whether the encoded length of a known length does not fit
+// an int64 (encodedLength would wrap).
+func (e *encoding) tooLong() bool {
+	if e.length < 0 {
+		return false
+	}
+	const overhead = 1 << 10 // the final chunk, the trailer and a partial chunk's header
+	per := int64(len(chunkSigField)+2*sha256.Size+16+4) + int64(e.chunkSize)
+	return e.length/int64(e.chunkSize)+1 > (math.MaxInt64-overhead)/per
+}
+
 // encodedLength returns the length of the aws-chunked encoding, or -1 when
-// the decoded length is unknown.
+// the decoded length is unknown. The length must not be tooLong.
 func (e *encoding) encodedLength() int64 {
 	if e.length < 0 {
 		return -1
