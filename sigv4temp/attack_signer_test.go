@@ -173,3 +173,29 @@ func TestAttackErrorsHoldNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// Re-presigning strips old presign parameters whatever their case, and an
+// IPv6 literal host keeps its brackets: both verify (12.md item 12).
+func TestAttackRepresign(t *testing.T) {
+	ctx := context.Background()
+	v := newVerifier(t)
+	for _, raw := range []string{
+		"https://bucket.s3.us-east-1.amazonaws.com/key?x-amz-signature=abc&x-amz-credential=old&X-Amz-Date=20000101T000000Z",
+		"https://[::1]:8443/bucket/key?a=1",
+		"https://[fe80::1]/bucket/key",
+	} {
+		r := mustReq(t, "GET", raw, nil)
+		u, h, err := Presign(ctx, r, vTemp, "s3", "us-east-1", vTime, time.Hour)
+		require.NoError(t, err, raw)
+		pr := mustReq(t, "GET", u, nil)
+		for k, vs := range h {
+			pr.Header[k] = vs
+		}
+		_, err = verifyAll(v, pr, vTime)
+		require.NoError(t, err, "%s -> %s", raw, u)
+		r = mustReq(t, "GET", raw, nil)
+		require.NoError(t, Sign(ctx, r, vTemp, "s3", "us-east-1", vTime))
+		_, err = verifyAll(v, r, vTime)
+		require.NoError(t, err, raw)
+	}
+}
