@@ -40,3 +40,23 @@ func TestAttackSignStreamingLengthOverflow(t *testing.T) {
 		assert.Empty(t, r.Header.Get("Authorization"))
 	}
 }
+
+// A chunk size over MaxChunkSize is ErrInvalid (an encoder holds one chunk:
+// math.MaxInt32 allocated 2 GiB per encoder, fatal under GOARCH=386), and a
+// short body does not allocate a whole chunk.
+func TestAttackSignStreamingChunkSizeBound(t *testing.T) {
+	for _, size := range []int{MaxChunkSize + 1, math.MaxInt32, math.MaxInt} {
+		r, err := http.NewRequest("PUT", "https://bucket.s3.us-east-1.amazonaws.com/k", bytes.NewReader([]byte("small")))
+		require.NoError(t, err)
+		err = SignStreaming(context.Background(), r, vTemp, "s3", "us-east-1", vTime, func(o *StreamingOptions) { o.ChunkSize = size })
+		require.ErrorIs(t, err, ErrInvalid, "chunk size %d", size)
+	}
+	r, err := http.NewRequest("PUT", "https://bucket.s3.us-east-1.amazonaws.com/k", bytes.NewReader([]byte("small")))
+	require.NoError(t, err)
+	before := totalAlloc()
+	require.NoError(t, SignStreaming(context.Background(), r, vTemp, "s3", "us-east-1", vTime, func(o *StreamingOptions) { o.ChunkSize = MaxChunkSize }))
+	assert.Less(t, totalAlloc()-before, uint64(1<<20), "bytes allocated to sign a 5-byte body in chunks of 16 MiB")
+	got, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	assert.Contains(t, string(got), "5;chunk-signature=")
+}
