@@ -199,3 +199,35 @@ func TestAttackRepresign(t *testing.T) {
 		require.NoError(t, err, raw)
 	}
 }
+
+// Presigned URL time edges the Verify doc promises: X-Amz-Date up to
+// MaxSkew in the future is valid, a second more is not; X-Amz-Expires
+// of 0 or negative is malformed; exactly 7 days is accepted, a second more
+// is ErrRequestExpired.
+func TestAttackPresignTimeEdges(t *testing.T) {
+	ctx := context.Background()
+	v := newVerifier(t)
+	presign := func(at time.Time, exp time.Duration) string {
+		u, _, err := Presign(ctx, mustReq(t, "GET", "https://bucket.s3.us-east-1.amazonaws.com/k", nil), vLong, "s3", "us-east-1", at, exp)
+		require.NoError(t, err)
+		return u
+	}
+	u := presign(vTime.Add(DefaultMaxSkew), time.Minute)
+	_, err := v.Verify(ctx, mustReq(t, "GET", u, nil), vTime)
+	require.NoError(t, err)
+	u = presign(vTime.Add(DefaultMaxSkew+time.Second), time.Minute)
+	_, err = v.Verify(ctx, mustReq(t, "GET", u, nil), vTime)
+	require.ErrorIs(t, err, ErrRequestExpired)
+	u = presign(vTime, MaxPresignExpiry)
+	_, err = v.Verify(ctx, mustReq(t, "GET", u, nil), vTime.Add(MaxPresignExpiry-time.Second))
+	require.NoError(t, err)
+	for _, exp := range []string{"0", "-1", "604801"} {
+		bad := strings.Replace(u, "X-Amz-Expires=604800", "X-Amz-Expires="+exp, 1)
+		_, err = v.Verify(ctx, mustReq(t, "GET", bad, nil), vTime)
+		if exp == "604801" {
+			require.ErrorIs(t, err, ErrRequestExpired)
+		} else {
+			require.ErrorIs(t, err, ErrMalformedAuth, exp)
+		}
+	}
+}

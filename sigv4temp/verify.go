@@ -261,8 +261,9 @@ const (
 // ErrTooLarge); the scope's region and service are allowed (ErrNotAllowed)
 // and its day is the X-Amz-Date day; the time (ErrRequestExpired): within
 // MaxSkew of now for a header-signed request, and for a presigned URL not
-// more than MaxSkew in the future, X-Amz-Expires from 1 s to 7 days, and now
-// before X-Amz-Date + X-Amz-Expires; the lookup (ErrUnknownKey, or the
+// more than MaxSkew in the future, X-Amz-Expires at most 7 days (under 1 s
+// it does not parse: ErrMalformedAuth), and now before X-Amz-Date +
+// X-Amz-Expires; the lookup (ErrUnknownKey, or the
 // lookup's error); the session token in X-Amz-Security-Token (for
 // s3express X-Amz-S3session-Token) equals the credentials' (ErrTokenMismatch; a token sent but left out of the
 // signature is accepted when it matches); credentials that can expire are
