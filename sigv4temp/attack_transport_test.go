@@ -56,3 +56,27 @@ func TestAttackTransportRedirect(t *testing.T) {
 	resp.Body.Close()
 	assert.True(t, signedAfterRedirect.Load(), "a redirect on the same host is signed")
 }
+
+// A redirect from https to http on the same host is not signed either; the
+// base RoundTripper is never called.
+func TestAttackTransportRedirectDowngrade(t *testing.T) {
+	p := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "secret", SessionToken: "the-token"}, nil
+	})
+	var called atomic.Bool
+	base := attackRT(func(*http.Request) (*http.Response, error) { called.Store(true); return nil, nil })
+	tr, err := NewTransport(base, p, "execute-api", "us-east-1")
+	require.NoError(t, err)
+	prev, err := http.NewRequest("GET", "https://example.com/a", nil)
+	require.NoError(t, err)
+	req, err := http.NewRequest("GET", "http://example.com/b", nil)
+	require.NoError(t, err)
+	req.Response = &http.Response{Request: prev}
+	_, err = tr.RoundTrip(req)
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.False(t, called.Load())
+}
+
+type attackRT func(*http.Request) (*http.Response, error)
+
+func (f attackRT) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
