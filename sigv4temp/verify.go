@@ -146,6 +146,13 @@ type CredentialsLookup func(ctx context.Context, accessKeyID string) (aws.Creden
 // day, region and service): at most 1024 entries, dropped together when
 // full. Verify never modifies the request; it reads r.Body only as its doc
 // says.
+//
+// What a signature covers, as SigV4 defines it: a signed header's values
+// joined by commas, so "a: 1,2" and two lines "a: 1", "a: 2" verify alike;
+// read a signed header as strings.Join(r.Header.Values(name), ","), not
+// r.Header.Get. Every x-amz-* header sent must be signed (the session
+// token, X-Amz-Date and X-Amz-Content-Sha256 excepted); other unsigned
+// headers are not covered.
 type Verifier struct {
 	lookup CredentialsLookup
 	o      VerifierOptions
