@@ -2,6 +2,8 @@ package sigv4temp
 
 import (
 	"context"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -59,4 +61,32 @@ func TestAttackHeaderValuesSplit(t *testing.T) {
 	r.Header.Set("Cache-Control", "no-cache") // not signed, not x-amz-*: not covered
 	_, err = verifyAll(v, r, vTime)
 	require.NoError(t, err)
+}
+
+// MaxBufferedBody's doc: the body is buffered before the signature is
+// checked, so a request with a wrong signature but a valid access key ID
+// still has its body read (up to the bound).
+func TestAttackBufferedBeforeSignature(t *testing.T) {
+	ctx := context.Background()
+	v := newVerifier(t)
+	r := mustReq(t, "PUT", "https://example.amazonaws.com/k", []byte("some body"))
+	require.NoError(t, Sign(ctx, r, vTemp, "service", "us-east-1", vTime))
+	auth := r.Header.Get("Authorization")
+	r.Header.Set("Authorization", auth[:len(auth)-64]+strings.Repeat("0", 64))
+	cr := &countingReader{r: r.Body}
+	r.Body = io.NopCloser(cr)
+	_, err := v.Verify(ctx, r, vTime)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
+	require.Equal(t, len("some body"), cr.n)
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += n
+	return n, err
 }

@@ -122,6 +122,9 @@ type VerifierOptions struct {
 	// MaxBufferedBody bounds the body Verify reads into memory when the
 	// payload hash is not sent in X-Amz-Content-Sha256 (services other than
 	// S3 sign the body's hash without sending it). 0 means DefaultMaxBufferedBody.
+	// That body is read before its signature can be checked: a client that
+	// knows a valid access key ID, without its secret, can make Verify
+	// buffer this much.
 	MaxBufferedBody int64
 	// DisableURIPathEscaping verifies every service's path as encoded once,
 	// as S3 does (s3, s3-object-lambda and s3express always are); otherwise
