@@ -290,7 +290,23 @@ func (cr *chunkReader) next() error {
 	cr.seen += int64(n)
 	cr.chunks++
 	if n > 0 {
-		cr.buf = data
+		if cr.decodedLen >= 0 && cr.seen == cr.decodedLen {
+			// The last data chunk: a caller reading exactly
+			// X-Amz-Decoded-Content-Length bytes (io.ReadFull, io.CopyN)
+			// never reads on, so the final chunk and the trailer are
+			// checked before this chunk is released. The final chunk has
+			// no data: next leaves the buffer's bytes alone.
+			cr.buf = data
+			if err := cr.next(); err != nil {
+				cr.buf = cr.buf[:0]
+				return err
+			}
+			if !cr.done {
+				cr.buf = cr.buf[:0]
+				return cr.fail(ErrMalformedChunk, "no final chunk after %d bytes", cr.seen)
+			}
+		}
+		cr.buf, cr.off = data, 0
 		return nil
 	}
 	// The final, empty chunk: the trailer, the end.

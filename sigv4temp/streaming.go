@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,14 +20,18 @@ import (
 const (
 	DefaultChunkSize = 64 << 10 // S3's recommendation
 	MinChunkSize     = 8 << 10  // S3's minimum for every chunk but the last
+	// MaxChunkSize bounds StreamingOptions.ChunkSize: an encoder holds one
+	// chunk in memory. S3 documents no maximum; the Verifier's default
+	// MaxChunkBytes is 1 MiB.
+	MaxChunkSize = 16 << 20
 )
 
 // StreamingOptions tunes SignStreaming. The zero value gives
 // STREAMING-AWS4-HMAC-SHA256-PAYLOAD in chunks of DefaultChunkSize,
 // without a trailer.
 type StreamingOptions struct {
-	// ChunkSize is the size of every chunk but the last, at least
-	// MinChunkSize. 0 means DefaultChunkSize.
+	// ChunkSize is the size of every chunk but the last, from MinChunkSize
+	// to MaxChunkSize. 0 means DefaultChunkSize.
 	ChunkSize int
 	// Trailer appends a trailing checksum of the body (x-amz-checksum-*),
 	// signed in the signed forms: STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER.
@@ -55,8 +60,9 @@ type StreamingOptions struct {
 // fresh copy, so the request can be retried. On error r is unchanged.
 //
 // Errors: those of Sign, and ErrInvalid for a chunk size under
-// MinChunkSize, an unknown Trailer, Unsigned without a Trailer, or an
-// unknown length in a signed form. Reads of the new body fail with ErrBody
+// MinChunkSize or over MaxChunkSize, an unknown Trailer, Unsigned without a Trailer, or an
+// unknown length in a signed form, or a length whose encoding would be over
+// math.MaxInt64 bytes. Reads of the new body fail with ErrBody
 // (wrapping the original body's error), or ErrInvalid when the body is
 // shorter or longer than its ContentLength.
 // See https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html.
@@ -80,8 +86,8 @@ func (s *Signer) SignStreaming(ctx context.Context, r *http.Request, creds aws.C
 		o.ChunkSize = DefaultChunkSize
 	}
 	switch {
-	case o.ChunkSize < MinChunkSize:
-		return fmt.Errorf("%w: chunk size %d under %d", ErrInvalid, o.ChunkSize, MinChunkSize)
+	case o.ChunkSize < MinChunkSize || o.ChunkSize > MaxChunkSize:
+		return fmt.Errorf("%w: chunk size %d not from %d to %d", ErrInvalid, o.ChunkSize, MinChunkSize, MaxChunkSize)
 	case o.Trailer != "" && o.Trailer.newHash() == nil:
 		return fmt.Errorf("%w: unknown trailer checksum %.20q", ErrInvalid, string(o.Trailer))
 	case o.Unsigned && o.Trailer == "":
@@ -102,6 +108,9 @@ func (s *Signer) SignStreaming(ctx context.Context, r *http.Request, creds aws.C
 		payloadHash = streamingSignedTrailer
 	}
 	enc := encoding{chunkSize: o.ChunkSize, length: length, signed: !o.Unsigned, trailer: o.Trailer}
+	if enc.tooLong() {
+		return fmt.Errorf("%w: ContentLength %d: its aws-chunked encoding is over %d bytes", ErrInvalid, length, int64(math.MaxInt64))
+	}
 
 	// Sign a copy of the headers; r changes only on success.
 	oldHeader, oldLength := r.Header, r.ContentLength
@@ -179,8 +188,19 @@ func (e *encoding) trailerValueLen() int {
 	return base64.StdEncoding.EncodedLen(e.trailer.newHash().Size())
 }
 
+// tooLong reports whether the encoded length of a known length does not fit
+// an int64 (encodedLength would wrap).
+func (e *encoding) tooLong() bool {
+	if e.length < 0 {
+		return false
+	}
+	const overhead = 1 << 10 // the final chunk, the trailer and a partial chunk's header
+	per := int64(len(chunkSigField)+2*sha256.Size+16+4) + int64(e.chunkSize)
+	return e.length/int64(e.chunkSize)+1 > (math.MaxInt64-overhead)/per
+}
+
 // encodedLength returns the length of the aws-chunked encoding, or -1 when
-// the decoded length is unknown.
+// the decoded length is unknown. The length must not be tooLong.
 func (e *encoding) encodedLength() int64 {
 	if e.length < 0 {
 		return -1
@@ -211,7 +231,11 @@ func (e *encoding) encodedLength() int64 {
 }
 
 func (e *encoding) newEncoder(src io.ReadCloser) *encoder {
-	enc := &encoder{e: *e, src: src, remaining: e.length, buf: make([]byte, e.chunkSize)}
+	size := int64(e.chunkSize)
+	if e.length >= 0 && e.length < size {
+		size = e.length // a short body needs no whole chunk of memory
+	}
+	enc := &encoder{e: *e, src: src, remaining: e.length, buf: make([]byte, size)}
 	if e.signed {
 		enc.signer = newChunkSigner(&enc.e.key, e.date, e.scope, e.seed[:])
 	}

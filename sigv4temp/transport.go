@@ -66,6 +66,11 @@ func NewTransport(base http.RoundTripper, provider aws.CredentialsProvider, serv
 // invalidates a provider that has an Invalidate method, such as
 // *aws.CredentialsCache.
 //
+// A redirect that an http.Client follows to another host, or from https
+// to http, is not signed: RoundTrip fails with ErrInvalid, so that host
+// never receives the session token or a signature (net/http likewise drops
+// Authorization on such redirects). A redirect on the same host is signed.
+//
 // A Transport's String, GoString and LogValue print its service and region
 // only, never credentials.
 type Transport struct {
@@ -129,6 +134,17 @@ func (t Transport) LogValue() slog.Value { return slog.StringValue(t.String()) }
 // RoundTrip signs a clone of req and sends it through the base
 // RoundTripper; see [Transport].
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if prev := req.Response; prev != nil && prev.Request != nil && prev.Request.URL != nil && req.URL != nil &&
+		(!strings.EqualFold(prev.Request.URL.Host, req.URL.Host) || prev.Request.URL.Scheme == "https" && req.URL.Scheme != "https") {
+		// An http.Client following a redirect: net/http drops
+		// Authorization on a redirect to another host; signing would
+		// hand that host the session token and a signature.
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("%w: not signing a redirect from %s://%s to %s://%s", ErrInvalid,
+			prev.Request.URL.Scheme, prev.Request.URL.Host, req.URL.Scheme, req.URL.Host)
+	}
 	ctx := req.Context()
 	r, used, err := t.attempt(ctx, req)
 	if errors.Is(err, ErrExpired) {

@@ -122,6 +122,9 @@ type VerifierOptions struct {
 	// MaxBufferedBody bounds the body Verify reads into memory when the
 	// payload hash is not sent in X-Amz-Content-Sha256 (services other than
 	// S3 sign the body's hash without sending it). 0 means DefaultMaxBufferedBody.
+	// That body is read before its signature can be checked: a client that
+	// knows a valid access key ID, without its secret, can make Verify
+	// buffer this much.
 	MaxBufferedBody int64
 	// DisableURIPathEscaping verifies every service's path as encoded once,
 	// as S3 does (s3, s3-object-lambda and s3express always are); otherwise
@@ -146,6 +149,13 @@ type CredentialsLookup func(ctx context.Context, accessKeyID string) (aws.Creden
 // day, region and service): at most 1024 entries, dropped together when
 // full. Verify never modifies the request; it reads r.Body only as its doc
 // says.
+//
+// What a signature covers, as SigV4 defines it: a signed header's values
+// joined by commas, so "a: 1,2" and two lines "a: 1", "a: 2" verify alike;
+// read a signed header as strings.Join(r.Header.Values(name), ","), not
+// r.Header.Get. Every x-amz-* header sent must be signed (the session
+// token, X-Amz-Date and X-Amz-Content-Sha256 excepted); other unsigned
+// headers are not covered.
 type Verifier struct {
 	lookup CredentialsLookup
 	o      VerifierOptions
@@ -231,10 +241,14 @@ type Verified struct {
 	// X-Amz-Date + MaxSkew; earlier if the credentials expire first.
 	ValidUntil time.Time
 	// Body reads the request's body; read it instead of r.Body. When the
-	// payload hash is signed, the read that reaches the end fails with
-	// ErrSignatureMismatch if the body does not match. An aws-chunked body
-	// is decoded, and each chunk is released only after its signature (and
-	// at the end the trailer's signature and checksum) is checked. For an
+	// payload hash is signed, the read that reaches the end (io.EOF, or the
+	// last byte of a known Content-Length) returns no bytes and
+	// ErrSignatureMismatch if the body does not match, so reading exactly
+	// Content-Length bytes (io.ReadFull, io.CopyN) checks it too; the bytes
+	// of earlier reads are released before the check. An aws-chunked body
+	// is decoded, and each chunk is released only after its signature is
+	// checked; the last one (by X-Amz-Decoded-Content-Length) only after
+	// the final chunk and the trailer's signature and checksum are too. For an
 	// unsigned payload it is r.Body as is. Never nil.
 	Body io.Reader
 }
@@ -257,8 +271,9 @@ const (
 // ErrTooLarge); the scope's region and service are allowed (ErrNotAllowed)
 // and its day is the X-Amz-Date day; the time (ErrRequestExpired): within
 // MaxSkew of now for a header-signed request, and for a presigned URL not
-// more than MaxSkew in the future, X-Amz-Expires from 1 s to 7 days, and now
-// before X-Amz-Date + X-Amz-Expires; the lookup (ErrUnknownKey, or the
+// more than MaxSkew in the future, X-Amz-Expires at most 7 days (under 1 s
+// it does not parse: ErrMalformedAuth), and now before X-Amz-Date +
+// X-Amz-Expires; the lookup (ErrUnknownKey, or the
 // lookup's error); the session token in X-Amz-Security-Token (for
 // s3express X-Amz-S3session-Token) equals the credentials' (ErrTokenMismatch; a token sent but left out of the
 // signature is accepted when it matches); credentials that can expire are
@@ -401,6 +416,9 @@ func (v *Verifier) checkSignature(r *http.Request, p *parsed, key *[sha256.Size]
 	if err != nil {
 		return nil, err
 	}
+	if name := unsignedAmzHeader(r, p); name != "" {
+		return fail(ErrSignatureMismatch, "header %.64s not signed", name)
+	}
 	uris := v.canonicalURIs(r, p.service)
 	queries := canonicalQueries(p)
 
@@ -477,7 +495,7 @@ func (v *Verifier) checkSignature(r *http.Request, p *parsed, key *[sha256.Size]
 	if _, ok := body.(*bytes.Reader); ok {
 		return body, nil // hashed above
 	}
-	return &hashReader{r: body, h: sha256.New(), want: want, akid: p.akid}, nil
+	return &hashReader{r: body, h: sha256.New(), want: want, akid: p.akid, remain: r.ContentLength}, nil
 }
 
 func (v *Verifier) signatureMatches(method, uri, query string, headers []byte, p *parsed, payloadHash string, key *[sha256.Size]byte) bool {
@@ -507,13 +525,19 @@ func (v *Verifier) signatureMatches(method, uri, query string, headers []byte, p
 }
 
 // hashReader returns its reader's bytes and, at the end, fails with
-// ErrSignatureMismatch when their SHA-256 is not the signed one.
+// ErrSignatureMismatch when their SHA-256 is not the signed one. The end is
+// io.EOF or, when the length is known, its last byte: a caller that reads
+// exactly Content-Length bytes (io.ReadFull, io.CopyN) never asks for the
+// io.EOF, and both drop an error returned beside the bytes that complete
+// their count. The read that completes the body is therefore checked
+// before it returns, and on a mismatch it returns 0 bytes and the error.
 type hashReader struct {
-	r    io.Reader
-	h    hash.Hash
-	want []byte
-	akid string
-	err  error
+	r      io.Reader
+	h      hash.Hash
+	want   []byte
+	akid   string
+	remain int64 // bytes left to Content-Length; negative when unknown
+	err    error
 }
 
 func (hr *hashReader) Read(b []byte) (int, error) {
@@ -522,11 +546,21 @@ func (hr *hashReader) Read(b []byte) (int, error) {
 	}
 	n, err := hr.r.Read(b)
 	hr.h.Write(b[:n])
+	if hr.remain >= 0 {
+		hr.remain -= int64(n)
+		if hr.remain <= 0 && err == nil {
+			err = io.EOF // a server's body ends at Content-Length
+		}
+	}
 	if err == io.EOF {
 		var sum [sha256.Size]byte
-		if !hmac.Equal(hr.h.Sum(sum[:0]), hr.want) {
+		if hr.remain > 0 || !hmac.Equal(hr.h.Sum(sum[:0]), hr.want) {
 			hr.err = &VerifyError{AccessKeyID: hr.akid, Err: ErrSignatureMismatch, Reason: "body does not match the signed payload hash"}
-			return n, hr.err
+			return 0, hr.err
+		}
+		if n > 0 {
+			hr.err = io.EOF
+			return n, nil
 		}
 	}
 	if err != nil {
@@ -537,3 +571,32 @@ func (hr *hashReader) Read(b []byte) (int, error) {
 
 // String hides the reader's state from fmt.
 func (hr *hashReader) String() string { return "sigv4temp.hashReader" }
+
+// unsignedAmzHeader returns the lowercase name of an x-amz-* header the
+// request sends but does not sign, or "". S3 requires every x-amz-* header
+// sent to be signed, in the Authorization header and in presigned URLs
+// alike ("Any x-amz-* headers that you plan to add to the request",
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html,
+// sigv4-auth-using-authorization-header.html; S3 answers AccessDenied
+// "There were headers present in the request which were not signed"):
+// added after signing, x-amz-acl makes an object public and
+// x-amz-copy-source turns a PUT into a copy. Left out: the session token
+// (TokenAfterSigning sends it unsigned; Verify checks it against the
+// credentials), and X-Amz-Date and X-Amz-Content-Sha256, whose values the
+// string to sign holds anyway.
+func unsignedAmzHeader(r *http.Request, p *parsed) string {
+	for k := range r.Header {
+		if len(k) < 6 || !strings.EqualFold(k[:6], "x-amz-") {
+			continue
+		}
+		name := strings.ToLower(k)
+		switch name {
+		case "x-amz-date", "x-amz-content-sha256", strings.ToLower(p.tokenName):
+			continue
+		}
+		if _, found := slices.BinarySearch(p.signedHeaders, name); !found {
+			return name
+		}
+	}
+	return ""
+}
