@@ -219,8 +219,8 @@ func TestVerifierAcceptsSDKClient(t *testing.T) {
 	t.Logf("payload hashes the SDK sent: %v", hashes)
 }
 
-// jsCase is one request for sigv4js/sign.js.
-type jsCase struct {
+// sigv4JSCase is one request for sigv4js/sign.js.
+type sigv4JSCase struct {
 	Signer    string     `json:"signer"` // "smithy" or "aws4"
 	Mode      string     `json:"mode"`   // "header" or "query"
 	S3        bool       `json:"s3"`
@@ -237,11 +237,11 @@ type jsCase struct {
 	Expires   int64      `json:"expires"`
 }
 
-func randomJSCase(r *rand.Rand, signerName, mode string) (jsCase, []byte) {
+func randomJSCase(r *rand.Rand, signerName, mode string) (sigv4JSCase, []byte) {
 	segments := []string{"photos", "a b", "ünïcödé", "x+y", "100%", "~tilde", "a=b", "日本", "key.json", "(x)", "a*b"}
 	keys := []string{"a", "b", "Param", "ü", "k k", "empty", "list-type", "prefix"}
 	values := []string{"", "1", "v a", "ä/ö", "+plus", "=", "x~y", "🙂"}
-	c := jsCase{Signer: signerName, Mode: mode, S3: r.IntN(2) == 0, Region: []string{"us-east-1", "eu-west-1", "ap-southeast-2"}[r.IntN(3)]}
+	c := sigv4JSCase{Signer: signerName, Mode: mode, S3: r.IntN(2) == 0, Region: []string{"us-east-1", "eu-west-1", "ap-southeast-2"}[r.IntN(3)]}
 	c.Service = []string{"dynamodb", "execute-api", "sqs"}[r.IntN(3)]
 	if c.S3 {
 		c.Service = "s3"
@@ -302,7 +302,7 @@ func TestVerifierAcceptsJSSigners(t *testing.T) {
 		t.Skipf("sigv4js/node_modules missing: run npm ci in interop/sigv4js (%v)", err)
 	}
 	rnd := rand.New(rand.NewPCG(5, 7))
-	var cases []jsCase
+	var cases []sigv4JSCase
 	var bodies [][]byte
 	for i := range 400 {
 		c, body := randomJSCase(rnd, []string{"smithy", "aws4"}[i%2], []string{"header", "query"}[i/2%2])
