@@ -97,9 +97,12 @@ func TestBackoffTransportOverSigV4(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	signing := sigv4temp.NewTransport(nil, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+	signing, err := sigv4temp.NewTransport(nil, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 		return creds, nil
 	}), service, region)
+	if err != nil {
+		t.Fatal(err)
+	}
 	limiter := backoff.NewAdaptive()
 	rt, err := backoff.NewTransport(signing, backoff.Policy{
 		ThrottleBackoff: backoff.Exponential{Base: time.Millisecond}, // the retry-after hint sets the wait
