@@ -54,9 +54,6 @@ func TestMainThrottleOutput(t *testing.T) {
 // at 10, 20 and 100 clients, and goodput at 100. The draws are seeded, so the
 // means are exact.
 func TestThrottleQuotedFigures(t *testing.T) {
-	if testing.Short() {
-		t.Skip("20 runs of up to 100 clients")
-	}
 	type key struct {
 		mode    string
 		clients int
@@ -68,8 +65,12 @@ func TestThrottleQuotedFigures(t *testing.T) {
 	}
 	goodput := map[key]float64{{"none", 100}: 100.1, {"standard", 100}: 84.4, {"adaptive", 100}: 86.0}
 	const rounding = 0.0501 // the table shows one decimal, 184.75 as 184.8
-	rows := runThrottle([]int{10, 20, 100}, 20, 1)
-	require.Len(t, rows, len(throttled))
+	clients := []int{10, 20, 100}
+	if raceEnabled {
+		clients = clients[:2] // 100 clients take 15 s under -race; make test's GOARCH=386 run checks them
+	}
+	rows := runThrottle(clients, 20, 1)
+	require.Len(t, rows, len(throttleModes)*len(clients))
 	for _, r := range rows {
 		k := key{r.mode, r.clients}
 		want, ok := throttled[k]
