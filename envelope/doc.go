@@ -1,8 +1,10 @@
 // Package envelope does envelope encryption (KMS or raw keys) in the AWS
-// Encryption SDK message format (version 2, with key commitment), so that
-// messages it writes decrypt with the official AWS Encryption SDKs (Java,
-// Python, JavaScript, C, Go, the CLI) and theirs, of any version, decrypt
-// here.
+// Encryption SDK message format (version 2, with key commitment), the format
+// every AWS Encryption SDK reads and writes. The interop module tests both
+// directions against the JavaScript SDK (@aws-crypto/client-node 5.0.2) and
+// the official AWS Encryption SDK for Go (v0.4.0), and decryption of format
+// v1 messages built from the specification; the other SDKs (Java, Python, C,
+// the CLI) share the format but are not run in the tests.
 //
 // # Envelope encryption
 //
@@ -10,7 +12,8 @@
 // encrypted under a KMS key. The message is encrypted locally under keys
 // derived from the data key, the clear data key is wiped, and the encrypted
 // data key travels in the message header. To read, KMS Decrypt recovers the
-// data key. KMS never sees the data, and one KMS call serves one message.
+// data key. KMS never sees the data, and one KMS call serves one message
+// (many, with Options.Cache).
 //
 // # The format
 //

@@ -312,7 +312,7 @@ func TestStepHelpers(t *testing.T) {
 		oldW, newW    int
 		aliasFraction float64
 	}{
-		{0, 1, 0, 0}, {10, 9, 1, 0.1}, {50, 1, 1, 0.5}, {25, 3, 1, 0.25}, {100, 0, 1, 1}, {1, 99, 1, 0.01},
+		{0, 1, 0, 0}, {10, 9, 1, 0.1}, {20, 4, 1, 0.2}, {50, 1, 1, 0.5}, {25, 3, 1, 0.25}, {100, 0, 1, 1}, {1, 99, 1, 0.01},
 	}
 	for _, tc := range tests {
 		s := weighting.Step{NewPercent: tc.percent}

@@ -49,3 +49,35 @@ func TestMainThrottleOutput(t *testing.T) {
 	assert.Contains(t, string(data), "adaptive")
 	assert.Error(t, mainErr([]string{"-scenario", "x"}, &b))
 }
+
+// BENCHMARKS.md quotes the throttle table (seed 1, 20 runs): throttled calls
+// at 10, 20 and 100 clients, and goodput at 100. The draws are seeded, so the
+// means are exact.
+func TestThrottleQuotedFigures(t *testing.T) {
+	type key struct {
+		mode    string
+		clients int
+	}
+	throttled := map[key]float64{
+		{"none", 10}: 1774.3, {"standard", 10}: 50.6, {"adaptive", 10}: 20.4,
+		{"none", 20}: 8116.3, {"standard", 20}: 184.8, {"adaptive", 20}: 71.5,
+		{"none", 100}: 224494.8, {"standard", 100}: 2716.6, {"adaptive", 100}: 1766.2,
+	}
+	goodput := map[key]float64{{"none", 100}: 100.1, {"standard", 100}: 84.4, {"adaptive", 100}: 86.0}
+	const rounding = 0.0501 // the table shows one decimal, 184.75 as 184.8
+	clients := []int{10, 20, 100}
+	if raceEnabled {
+		clients = clients[:2] // 100 clients take 15 s under -race; make test's GOARCH=386 run checks them
+	}
+	rows := runThrottle(clients, 20, 1)
+	require.Len(t, rows, len(throttleModes)*len(clients))
+	for _, r := range rows {
+		k := key{r.mode, r.clients}
+		want, ok := throttled[k]
+		require.True(t, ok, "unexpected row %v", k)
+		assert.InDelta(t, want, r.throttled, rounding, "%v: throttled", k)
+		if g, ok := goodput[k]; ok {
+			assert.InDelta(t, g, r.goodput, rounding, "%v: goodput", k)
+		}
+	}
+}
