@@ -186,8 +186,12 @@ func normalizePath(p string) string {
 // "flag="; empty pairs between "&&" go). It fails with ErrInvalid where
 // url.ParseQuery fails (a bad %-escape, a ";"), instead of dropping the pair.
 // A query already in that form is returned as it is, without allocating.
+//
+// The fast path also needs the query to have fewer pairs than url.ParseQuery's
+// default limit (10,000 since Go 1.26): past it, url.URL.Query returns nothing
+// and the SDK signer would sign an empty query while the full one is sent.
 func reencodeQuery(rawQuery string) (string, error) {
-	if isCanonicalQuery(rawQuery) {
+	if isCanonicalQuery(rawQuery) && strings.Count(rawQuery, "&") < 10000 {
 		return rawQuery, nil
 	}
 	return reencodeSlow(rawQuery)
