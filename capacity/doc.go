@@ -51,7 +51,8 @@
 //
 // Every error matches one of [ErrItemTooLarge], [ErrInvalidNumber],
 // [ErrUnknownType], [ErrInvalidValue] or [ErrInvalidInput] with errors.Is; the
-// message names the attribute path and the figures, never attribute values.
+// message names the attribute path (attribute names, and the keys of nested
+// maps, which are part of the path) and the figures, never attribute values.
 // When an item has several problems, the error reported does not depend on
 // map iteration order (see ItemSize).
 //

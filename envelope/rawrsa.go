@@ -17,6 +17,14 @@ type RSAPadding int
 
 // The paddings of the AWS Encryption SDKs' raw RSA keyring. OAEP uses MGF1
 // with the same hash and an empty label.
+//
+// RSAPKCS1 is for reading and writing messages of systems that still use it.
+// It is a padding oracle (Bleichenbacher): a wrapped key whose PKCS #1 v1.5
+// padding is valid fails later, with ErrDecrypt alone, than one whose padding
+// is not (ErrNoKey too), so a service that lets an attacker submit messages
+// for a PKCS #1 keyring and tell those errors (or their timing) apart can help
+// the attacker decrypt wrapped data keys. Use OAEP for anything new, and do
+// not expose which error a PKCS #1 decryption returned.
 const (
 	RSAPKCS1      RSAPadding = iota + 1 // PKCS #1 v1.5 (legacy: prefer OAEP)
 	RSAOAEPSHA1                         // OAEP, SHA-1
