@@ -3,17 +3,16 @@ package backoff
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/restjson"
+
+	"github.com/awskit/awskit/internal/awserr"
 )
 
 // NewTransport returns an http.RoundTripper that retries requests through
@@ -212,38 +211,10 @@ func validCode(c string) bool {
 }
 
 // errorCode finds the error code in an XML (<Code>, as S3 and the query APIs
-// send it) or JSON (__type or code, as the JSON APIs send it) error body.
+// send it) or JSON (__type or code, as the JSON APIs send it) error body,
+// "ns#Code:url" reduced to "Code" as the SDK does.
 func errorCode(body []byte) string {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return ""
-	}
-	if body[0] == '{' {
-		var v struct {
-			Type string `json:"__type"`
-			Code string `json:"code"`
-		}
-		_ = json.Unmarshal(body, &v) // a truncated body gives no code
-		c := v.Type
-		if c == "" {
-			c = v.Code
-		}
-		return restjson.SanitizeErrorCode(c) // "ns#Code:url" to "Code", as the SDK
-	}
-	d := xml.NewDecoder(bytes.NewReader(body))
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return ""
-		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Code" {
-			var c string
-			if d.DecodeElement(&c, &se) != nil {
-				return ""
-			}
-			return strings.TrimSpace(c)
-		}
-	}
+	return restjson.SanitizeErrorCode(awserr.Code(body))
 }
 
 // Error returns "backoff: HTTP STATUS CODE".

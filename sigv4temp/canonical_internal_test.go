@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/awskit/awskit/internal/awserr"
 )
 
 // isCanonicalToken agrees with textproto.CanonicalMIMEHeaderKey on valid
@@ -104,7 +106,7 @@ func TestErrorCode(t *testing.T) {
 		`{}`:                                         "",
 	}
 	for body, want := range tests {
-		assert.Equal(t, want, errorCode([]byte(body)), "errorCode(%q)", body)
+		assert.Equal(t, want, awserr.Code([]byte(body)), "awserr.Code(%q)", body)
 	}
 	for code, want := range map[string]bool{
 		"ExpiredToken": true, "ExpiredTokenException": true, "RequestExpired": true,

@@ -3,8 +3,6 @@ package sigv4temp
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/awskit/awskit/internal/awserr"
 )
 
 // DefaultExpiryWindow is how long before their expiry a Transport refreshes
@@ -228,7 +228,7 @@ func expiredAnswer(resp *http.Response) bool {
 		io.Reader
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(head), errorAfter(err, resp.Body)), resp.Body}
-	return isExpiredCode(errorCode(head))
+	return isExpiredCode(awserr.Code(head))
 }
 
 // errorAfter returns r, or a reader failing with err when reading the head
@@ -238,43 +238,6 @@ func errorAfter(err error, r io.Reader) io.Reader {
 		return errReader{err}
 	}
 	return r
-}
-
-// errorCode returns the error code of an AWS error body: the <Code> of an
-// XML error (S3, the query protocols), or the "__type" or "code" of a JSON
-// one; "" when there is none.
-func errorCode(body []byte) string {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return ""
-	}
-	if body[0] == '{' {
-		var j struct {
-			Type string `json:"__type"`
-			Code string `json:"code"`
-		}
-		if json.Unmarshal(body, &j) != nil {
-			return ""
-		}
-		if j.Type != "" {
-			return j.Type
-		}
-		return j.Code
-	}
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return ""
-		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Code" {
-			var code string
-			if dec.DecodeElement(&code, &se) != nil {
-				return ""
-			}
-			return strings.TrimSpace(code)
-		}
-	}
 }
 
 // isExpiredCode reports whether code names expired credentials or an
