@@ -2,9 +2,6 @@ package backoff_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,23 +21,8 @@ import (
 // *retry.MaxAttemptsError with Attempt 1: it made no retries and spent no
 // retry quota, so Retry around it multiplies nothing and must retry.
 func TestAttackSDKMaxAttemptsOneIsRetried(t *testing.T) {
-	var hits atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write([]byte(`<Error><Code>InternalError</Code><Message>down</Message></Error>`))
-	}))
-	defer srv.Close()
-	c := s3.New(s3.Options{
-		Region:       "us-east-1",
-		UsePathStyle: true,
-		BaseEndpoint: awssdk.String(srv.URL),
-		Credentials: awssdk.CredentialsProviderFunc(func(context.Context) (awssdk.Credentials, error) {
-			return awssdk.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, nil
-		}),
-		RetryMaxAttempts: 1,
-	})
+	srv, hits := failingS3(t)
+	c := s3Client(srv.URL, func(o *s3.Options) { o.RetryMaxAttempts = 1 })
 	p := backoff.Policy{Sleep: func(context.Context, time.Duration) error { return nil }}
 	err := backoff.Retry(context.Background(), p, func(ctx context.Context) error {
 		_, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: awssdk.String("b"), Key: awssdk.String("k")})

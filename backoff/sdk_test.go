@@ -22,24 +22,9 @@ import (
 // composition (awssdk.NopRetryer on the client, Retry around the call) makes
 // exactly Retry's attempts.
 func TestRetryAroundSDKClient(t *testing.T) {
-	var hits atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write([]byte(`<Error><Code>InternalError</Code><Message>down</Message></Error>`))
-	}))
-	defer srv.Close()
+	srv, hits := failingS3(t)
 	newClient := func(r awssdk.Retryer) *s3.Client {
-		return s3.New(s3.Options{
-			Region:       "us-east-1",
-			UsePathStyle: true,
-			BaseEndpoint: awssdk.String(srv.URL),
-			Credentials: awssdk.CredentialsProviderFunc(func(context.Context) (awssdk.Credentials, error) {
-				return awssdk.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, nil
-			}),
-			Retryer: r,
-		})
+		return s3Client(srv.URL, func(o *s3.Options) { o.Retryer = r })
 	}
 	p := backoff.Policy{Sleep: func(ctx context.Context, d time.Duration) error { return nil }}
 	get := func(c *s3.Client) func(ctx context.Context) error {
@@ -61,4 +46,31 @@ func TestRetryAroundSDKClient(t *testing.T) {
 	err = backoff.Retry(context.Background(), p, get(oneShot))
 	require.ErrorIs(t, err, backoff.ErrAttemptsExhausted)
 	assert.Equal(t, int64(3), hits.Load(), "Retry's 3 attempts, one request each")
+}
+
+// failingS3 starts a server answering every request with S3's 500
+// InternalError, and counts the requests.
+func failingS3(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	hits := new(atomic.Int64)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`<Error><Code>InternalError</Code><Message>down</Message></Error>`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, hits
+}
+
+// s3Client is a real S3 client for url with static credentials.
+func s3Client(url string, optFn func(*s3.Options)) *s3.Client {
+	return s3.New(s3.Options{
+		Region:       "us-east-1",
+		UsePathStyle: true,
+		BaseEndpoint: awssdk.String(url),
+		Credentials: awssdk.CredentialsProviderFunc(func(context.Context) (awssdk.Credentials, error) {
+			return awssdk.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, nil
+		}),
+	}, optFn)
 }
