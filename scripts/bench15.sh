@@ -23,9 +23,11 @@
 # Output goes to OUTDIR (default: a new directory under ${TMPDIR:-/tmp}):
 # envelope.txt and interop.txt (raw go test output, benchstat's input),
 # benchstat.txt, and ratios.md (the targets, scaling and allocations).
-# Expected time of the default run on a 2-core machine: see the lead's note
-# for issue 15 (about 12 minutes: each of the 6 rounds builds four 64 MiB
-# messages and runs 102 benchmarks of about a second each).
+# Each round runs 70 benchmarks of 1 to 1.5 s each (10 messages, 18 0x0478
+# and 6 0x0578 streams at each of the two GOMAXPROCS, 12 interop) and builds
+# four 64 MiB messages: about 100 s a round on a quiet 2-core machine, so
+# about 11 minutes for the default run (plus the build). -quick took 9.5
+# minutes on a 2-core machine at a load average of 15: scale accordingly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
