@@ -33,16 +33,16 @@ import (
 // "-<GOMAXPROCS>" to them (under -cpu 1 it appends nothing), and the runner
 // reads that suffix back.
 
-// concurrencies are the Options.Concurrency settings the benchmarks compare:
-// the serial path and the default (runtime.GOMAXPROCS(0)).
-var concurrencies = []struct {
+// benchConcurrencies are the Options.Concurrency settings the benchmarks
+// compare: the serial path and the default (runtime.GOMAXPROCS(0)).
+var benchConcurrencies = []struct {
 	name string
 	n    int
 }{{"concurrency=1", 1}, {"concurrency=default", 0}}
 
-// newAESGCM is one AES-256-GCM AEAD for the raw baselines (a zero key: the
+// benchAESGCM is one AES-256-GCM AEAD for the raw baselines (a zero key: the
 // speed does not depend on it).
-func newAESGCM(b *testing.B) cipher.AEAD {
+func benchAESGCM(b *testing.B) cipher.AEAD {
 	block, err := aes.NewCipher(make([]byte, 32))
 	if err != nil {
 		b.Fatal(err)
@@ -58,7 +58,7 @@ func newAESGCM(b *testing.B) cipher.AEAD {
 // fresh buffer the size of the sealed pieces and seals pt into it in chunk
 // sized pieces, as Encrypt fills the message it allocates.
 func rawSealFresh(b *testing.B, pt []byte, chunk int) {
-	aead := newAESGCM(b)
+	aead := benchAESGCM(b)
 	nonce := make([]byte, aead.NonceSize())
 	sealedLen := (len(pt) + chunk - 1) / chunk * aead.Overhead()
 	sealedLen += len(pt)
@@ -73,9 +73,9 @@ func rawSealFresh(b *testing.B, pt []byte, chunk int) {
 	}
 }
 
-// sealPieces seals pt in chunk-sized pieces, one after the other, as a
+// benchSealPieces seals pt in chunk-sized pieces, one after the other, as a
 // message body holds its frames.
-func sealPieces(aead cipher.AEAD, pt []byte, chunk int) []byte {
+func benchSealPieces(aead cipher.AEAD, pt []byte, chunk int) []byte {
 	nonce := make([]byte, aead.NonceSize())
 	var sealed []byte
 	for i := 0; i < len(pt); i += chunk {
@@ -84,13 +84,13 @@ func sealPieces(aead cipher.AEAD, pt []byte, chunk int) []byte {
 	return sealed
 }
 
-// rawOpenReused is the issue's open baseline: the pieces sealPieces made
+// rawOpenReused is the issue's open baseline: the pieces benchSealPieces made
 // from pt, opened one after the other into one plaintext-sized buffer
 // allocated before the loop and reused by every operation.
 func rawOpenReused(b *testing.B, pt []byte, chunk int) {
-	aead := newAESGCM(b)
+	aead := benchAESGCM(b)
 	nonce := make([]byte, aead.NonceSize())
-	sealed := sealPieces(aead, pt, chunk)
+	sealed := benchSealPieces(aead, pt, chunk)
 	piece := chunk + aead.Overhead()
 	out := make([]byte, 0, len(pt))
 	b.SetBytes(int64(len(pt)))
@@ -115,12 +115,12 @@ func rawOpenReused(b *testing.B, pt []byte, chunk int) {
 // each sealed piece into one reused chunk-sized buffer (as DecryptStream's
 // reader does before io.Discard).
 func rawFrameBuf(b *testing.B, pt []byte, chunk int, open bool) {
-	aead := newAESGCM(b)
+	aead := benchAESGCM(b)
 	nonce := make([]byte, aead.NonceSize())
 	piece := chunk + aead.Overhead()
 	var sealed []byte
 	if open {
-		sealed = sealPieces(aead, pt, chunk)
+		sealed = benchSealPieces(aead, pt, chunk)
 	}
 	out := make([]byte, 0, piece)
 	b.SetBytes(int64(len(pt)))
@@ -141,10 +141,10 @@ func rawFrameBuf(b *testing.B, pt []byte, chunk int, open bool) {
 	}
 }
 
-// readerOnly hides every method of its reader but Read, as a file or a
+// benchReadOnly hides every method of its reader but Read, as a file or a
 // network body offers no WriterTo: io.Copy then reads it through its own
 // 32 KiB buffer (or the destination's io.ReaderFrom, if it has one).
-type readerOnly struct{ io.Reader }
+type benchReadOnly struct{ io.Reader }
 
 // BenchmarkParallelMessage: suite 0x0478, 1 MiB, the default frame length
 // (4 KiB): Encrypt and Decrypt, EncryptAppend and DecryptAppend into one
@@ -161,7 +161,7 @@ func BenchmarkParallelMessage(b *testing.B) {
 	keyARN := k.MustCreateKey()
 	b.Run("raw-AES-GCM/seal", func(b *testing.B) { rawSealFresh(b, pt, frame) })
 	b.Run("raw-AES-GCM/open", func(b *testing.B) { rawOpenReused(b, pt, frame) })
-	for _, cc := range concurrencies {
+	for _, cc := range benchConcurrencies {
 		c, err := envelope.New(k, keyARN, func(o *envelope.Options) {
 			o.Suite, o.Concurrency = envelope.SuiteCommitKey, cc.n
 		})
@@ -224,32 +224,32 @@ func BenchmarkParallelMessage(b *testing.B) {
 	}
 }
 
-// streamSize is the plaintext of every stream benchmark.
-const streamSize = 64 << 20
+// benchStreamSize is the plaintext of every stream benchmark.
+const benchStreamSize = 64 << 20
 
-// streamFrames are the frame lengths the stream benchmarks compare.
-var streamFrames = []int{64 << 10, 4 << 10}
+// benchStreamFrames are the frame lengths the stream benchmarks compare.
+var benchStreamFrames = []int{64 << 10, 4 << 10}
 
-// streamPlaintext is the 64 MiB the stream benchmarks encrypt.
-func streamPlaintext() []byte {
-	return bytes.Repeat([]byte("issue 15 stream "), streamSize/16)
+// benchStreamPlaintext is the 64 MiB the stream benchmarks encrypt.
+func benchStreamPlaintext() []byte {
+	return bytes.Repeat([]byte("issue 15 stream "), benchStreamSize/16)
 }
 
-// sealedStream returns a function that returns the message EncryptStream
-// writes for pt, made at its first call (so that a -bench filter that skips
-// the decryption benchmarks skips making it too).
-func sealedStream(c *envelope.Client, pt []byte) func(b *testing.B) []byte {
+// benchSealedStream returns a function that returns the message
+// EncryptStream writes for pt, made at its first call (so that a -bench
+// filter that skips the decryption benchmarks skips making it too).
+func benchSealedStream(c *envelope.Client, pt []byte) func(b *testing.B) []byte {
 	var msg []byte
 	return func(b *testing.B) []byte {
 		if msg == nil {
-			msg = sealStream(b, c, pt)
+			msg = benchSealStream(b, c, pt)
 		}
 		return msg
 	}
 }
 
-// sealStream returns the message EncryptStream writes for pt.
-func sealStream(b *testing.B, c *envelope.Client, pt []byte) []byte {
+// benchSealStream returns the message EncryptStream writes for pt.
+func benchSealStream(b *testing.B, c *envelope.Client, pt []byte) []byte {
 	var sealed bytes.Buffer
 	w, err := c.EncryptStream(context.Background(), &sealed, nil)
 	if err != nil {
@@ -264,9 +264,9 @@ func sealStream(b *testing.B, c *envelope.Client, pt []byte) []byte {
 	return sealed.Bytes()
 }
 
-// encryptStream is a user's EncryptStream of src into io.Discard: io.Copy
+// benchEncryptStream is a user's EncryptStream of src into io.Discard: io.Copy
 // from src into the stream's writer, then Close.
-func encryptStream(b *testing.B, c *envelope.Client, src io.Reader) {
+func benchEncryptStream(b *testing.B, c *envelope.Client, src io.Reader) {
 	w, err := c.EncryptStream(context.Background(), io.Discard, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -279,9 +279,9 @@ func encryptStream(b *testing.B, c *envelope.Client, src io.Reader) {
 	}
 }
 
-// decryptStream is a user's DecryptStream of msg into io.Discard:
+// benchDecryptStream is a user's DecryptStream of msg into io.Discard:
 // io.Copy(io.Discard, r), which calls the Reader's WriteTo.
-func decryptStream(b *testing.B, c *envelope.Client, msg []byte) {
+func benchDecryptStream(b *testing.B, c *envelope.Client, msg []byte) {
 	r, err := c.DecryptStream(context.Background(), bytes.NewReader(msg), nil)
 	if err != nil {
 		b.Fatal(err)
@@ -290,8 +290,8 @@ func decryptStream(b *testing.B, c *envelope.Client, msg []byte) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if n != streamSize {
-		b.Fatalf("DecryptStream: %d bytes, want %d", n, streamSize)
+	if n != benchStreamSize {
+		b.Fatalf("DecryptStream: %d bytes, want %d", n, benchStreamSize)
 	}
 }
 
@@ -318,15 +318,15 @@ func decryptStream(b *testing.B, c *envelope.Client, msg []byte) {
 func BenchmarkParallelStream(b *testing.B) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
-	pt := streamPlaintext()
-	for _, fl := range streamFrames {
+	pt := benchStreamPlaintext()
+	for _, fl := range benchStreamFrames {
 		prefix := fmt.Sprintf("frame=%dKiB/", fl>>10)
 		b.Run(prefix+"raw-AES-GCM/seal", func(b *testing.B) { rawSealFresh(b, pt, fl) })
 		b.Run(prefix+"raw-AES-GCM/open", func(b *testing.B) { rawOpenReused(b, pt, fl) })
 		b.Run(prefix+"raw-AES-GCM/seal-framebuf", func(b *testing.B) { rawFrameBuf(b, pt, fl, false) })
 		b.Run(prefix+"raw-AES-GCM/open-framebuf", func(b *testing.B) { rawFrameBuf(b, pt, fl, true) })
 		var msg func(*testing.B) []byte // the same message for both settings
-		for _, cc := range concurrencies {
+		for _, cc := range benchConcurrencies {
 			c, err := envelope.New(k, keyARN, func(o *envelope.Options) {
 				o.Suite, o.FrameLength, o.Concurrency = envelope.SuiteCommitKey, fl, cc.n
 			})
@@ -334,34 +334,34 @@ func BenchmarkParallelStream(b *testing.B) {
 				b.Fatal(err)
 			}
 			if msg == nil {
-				msg = sealedStream(c, pt)
+				msg = benchSealedStream(c, pt)
 			}
 			b.Run(prefix+"EncryptStream/"+cc.name, func(b *testing.B) {
 				src := bytes.NewReader(pt)
-				b.SetBytes(streamSize)
+				b.SetBytes(benchStreamSize)
 				b.ReportAllocs()
 				for b.Loop() {
 					src.Reset(pt)
-					encryptStream(b, c, readerOnly{src})
+					benchEncryptStream(b, c, benchReadOnly{src})
 				}
 			})
 			if cc.n == 0 {
 				b.Run(prefix+"EncryptStream-oneWrite/"+cc.name, func(b *testing.B) {
 					src := bytes.NewReader(pt)
-					b.SetBytes(streamSize)
+					b.SetBytes(benchStreamSize)
 					b.ReportAllocs()
 					for b.Loop() {
 						src.Reset(pt)
-						encryptStream(b, c, src)
+						benchEncryptStream(b, c, src)
 					}
 				})
 			}
 			b.Run(prefix+"DecryptStream/"+cc.name, func(b *testing.B) {
 				msg := msg(b)
-				b.SetBytes(streamSize)
+				b.SetBytes(benchStreamSize)
 				b.ReportAllocs()
 				for b.Loop() {
-					decryptStream(b, c, msg)
+					benchDecryptStream(b, c, msg)
 				}
 			})
 		}
@@ -380,8 +380,8 @@ func BenchmarkParallelStream(b *testing.B) {
 func BenchmarkSignedStream(b *testing.B) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
-	pt := streamPlaintext()
-	for _, fl := range streamFrames {
+	pt := benchStreamPlaintext()
+	for _, fl := range benchStreamFrames {
 		prefix := fmt.Sprintf("frame=%dKiB/", fl>>10)
 		c, err := envelope.New(k, keyARN, func(o *envelope.Options) {
 			o.Suite, o.FrameLength = envelope.SuiteCommitKeyECDSAP384, fl
@@ -389,13 +389,13 @@ func BenchmarkSignedStream(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		msg := sealedStream(c, pt)
+		msg := benchSealedStream(c, pt)
 		b.Run(prefix+"raw-SHA-384", func(b *testing.B) {
 			msg := msg(b)
 			h := sha512.New384()
 			piece := fl + 32 // sequence number, IV, ciphertext, tag
 			sum := make([]byte, 0, sha512.Size384)
-			b.SetBytes(streamSize)
+			b.SetBytes(benchStreamSize)
 			b.ReportAllocs()
 			for b.Loop() {
 				h.Reset()
@@ -408,19 +408,19 @@ func BenchmarkSignedStream(b *testing.B) {
 		})
 		b.Run(prefix+"EncryptStream/concurrency=default", func(b *testing.B) {
 			src := bytes.NewReader(pt)
-			b.SetBytes(streamSize)
+			b.SetBytes(benchStreamSize)
 			b.ReportAllocs()
 			for b.Loop() {
 				src.Reset(pt)
-				encryptStream(b, c, readerOnly{src})
+				benchEncryptStream(b, c, benchReadOnly{src})
 			}
 		})
 		b.Run(prefix+"DecryptStream/concurrency=default", func(b *testing.B) {
 			msg := msg(b)
-			b.SetBytes(streamSize)
+			b.SetBytes(benchStreamSize)
 			b.ReportAllocs()
 			for b.Loop() {
-				decryptStream(b, c, msg)
+				benchDecryptStream(b, c, msg)
 			}
 		})
 	}
