@@ -31,7 +31,8 @@ func (c *Client) EncryptStream(ctx context.Context, dst io.Writer, encryptionCon
 	if err != nil {
 		return nil, err
 	}
-	w := &encWriter{dst: dst, f: f, seq: 1, frameLength: c.opts.FrameLength, signer: signer, rand: c.opts.Rand}
+	w := &encWriter{dst: dst, f: f, seq: 1, frameLength: c.opts.FrameLength, signer: signer, rand: c.opts.Rand,
+		workers: c.streamWorkers(), parallelAfter: parallelStreamAfter}
 	w.buf = make([]byte, 0, w.frameLength)
 	w.out = make([]byte, 0, w.frameLength+frameOverhead(true))
 	if signer != nil {
@@ -57,6 +58,14 @@ type encWriter struct {
 	hash        hash.Hash
 	err         error
 	closed      bool
+
+	// The parallel path (parstream_enc.go): once sealed reaches
+	// parallelAfter and workers > 1, frames go through par.
+	workers       int
+	parallelAfter int64
+	sealed        int64 // plaintext bytes sealed serially
+	par           *frameRing
+	fill          int // plaintext bytes of the frame being filled in par's next slot
 }
 
 func (w *encWriter) String() string       { return "envelope.EncryptStream{redacted}" }
@@ -85,6 +94,13 @@ func (w *encWriter) Write(p []byte) (int, error) {
 	}
 	n := 0
 	for len(p) > 0 {
+		if w.par == nil && w.workers > 1 && len(w.buf) == 0 && w.sealed >= w.parallelAfter {
+			w.startParallel()
+		}
+		if w.par != nil {
+			m, err := w.writeParallel(p)
+			return n + m, err
+		}
 		var frame []byte
 		if len(w.buf) == 0 && len(p) >= w.frameLength {
 			frame, p = p[:w.frameLength], p[w.frameLength:]
@@ -105,6 +121,7 @@ func (w *encWriter) Write(p []byte) (int, error) {
 		}
 		w.out = w.f.seal(w.out[:0], w.seq, false, frame)
 		w.seq++
+		w.sealed += int64(w.frameLength)
 		if len(w.buf) > 0 {
 			clear(w.buf)
 			w.buf = w.buf[:0]
@@ -123,8 +140,18 @@ func (w *encWriter) Close() error {
 		return w.err
 	}
 	w.closed = true
-	w.out = w.f.seal(w.out[:0], w.seq, true, w.buf)
-	clear(w.buf)
+	last := w.buf
+	if w.par != nil {
+		if err := w.drain(); err != nil {
+			return err
+		}
+		last = w.partial()
+	}
+	w.out = w.f.seal(w.out[:0], w.seq, true, last)
+	clear(last)
+	if w.par != nil {
+		w.par.wipe()
+	}
 	if err := w.emit(w.out); err != nil {
 		return err
 	}
@@ -203,7 +230,8 @@ func (c *Client) newReader(ctx context.Context, h *Header, raw []byte, body io.R
 	if err := requireContext(h.EncryptionContext, encryptionContext); err != nil {
 		return nil, err
 	}
-	d := &Reader{src: body, h: h, frameLength: h.FrameLength, seq: 1, limit: limit, streaming: streaming}
+	d := &Reader{src: body, h: h, frameLength: h.FrameLength, seq: 1, limit: limit, streaming: streaming,
+		workers: c.streamWorkers(), parallelAfter: parallelStreamAfter}
 	var err error
 	if h.Suite.signed() {
 		if d.pub, err = verifier(h); err != nil {
@@ -340,6 +368,16 @@ type Reader struct {
 	// body is opened in place.
 	mem     *bytes.Reader
 	memBody []byte
+
+	// The parallel path (parstream_dec.go), for DecryptStream's framed
+	// bodies once released reaches parallelAfter and workers > 1.
+	workers       int
+	parallelAfter int64
+	released      int64 // plaintext bytes released serially
+	par           *frameRing
+	held          bool  // d.out is the plaintext of par's head slot
+	sawFinal      bool  // the final frame is read into par
+	perr          error // what stopped the read-ahead, returned once the frames before it are released
 }
 
 // Header returns the message's header, authenticated under the data key
@@ -366,11 +404,11 @@ func (d *Reader) Read(p []byte) (int, error) {
 			return 0, d.err
 		}
 		if d.done {
-			clear(d.in[:cap(d.in)])
+			d.wipe()
 			return 0, io.EOF
 		}
 		var n int
-		n, d.err = d.next(p)
+		n, d.err = d.step(p)
 		if n > 0 {
 			return n, nil
 		}
@@ -401,38 +439,9 @@ func (d *Reader) next(p []byte) (int, error) {
 	if d.h.ContentType == NonFramed {
 		return d.single(p)
 	}
-	// A regular frame starts with 16 bytes: sequence number and IV. A final
-	// frame starts with the 0xFFFFFFFF mark, so 8 more bytes complete its
-	// sequence number, IV and content length.
-	if err := d.fill(d.hdr[:4+ivSize]); err != nil {
+	seq, final, iv, n, err := d.frameHead(cap(d.in))
+	if err != nil {
 		return 0, err
-	}
-	seq := binary.BigEndian.Uint32(d.hdr[:4])
-	final := seq == finalFrameMark
-	iv := d.hdr[4 : 4+ivSize]
-	n := d.frameLength
-	if final {
-		if err := d.fill(d.hdr[4+ivSize : 4+ivSize+8]); err != nil {
-			return 0, err
-		}
-		seq = binary.BigEndian.Uint32(d.hdr[4:8])
-		iv = d.hdr[8 : 8+ivSize]
-		// Compared as a u32 first: int(u32) is negative on 32-bit platforms
-		// for a length of 2^31 or more.
-		length := binary.BigEndian.Uint32(d.hdr[8+ivSize:])
-		if uint64(length) > uint64(d.frameLength) {
-			return 0, ErrDecrypt
-		}
-		n = int(length)
-	}
-	// Version 2 requires the IV of the sequence number; version 1 writers
-	// used it too, but the IV is read from the frame as the specification
-	// describes (message-body.md), and AES-GCM authenticates it.
-	if seq != d.seq || (!final && seq == finalFrameMark) || d.h.Version == formatVersion && string(iv) != string(d.f.frameIV(seq)) {
-		return 0, ErrDecrypt
-	}
-	if n > cap(d.in)-tagSize { // not n+tagSize, which can overflow a 32-bit int
-		return 0, ErrDecrypt // longer than what is left of an in-memory message
 	}
 	d.in = d.in[:n+tagSize]
 	if err := d.fill(d.in); err != nil {
@@ -459,6 +468,48 @@ func (d *Reader) next(p []byte) (int, error) {
 	}
 	d.out = out
 	return 0, nil
+}
+
+// frameHead reads a frame's header (sequence number, IV, and for the final
+// frame its content length) and checks it against the next sequence number
+// and the frame length. room is the ciphertext and tag the frame's buffer
+// holds (Decrypt's is what is left of the message). The IV returned is
+// within d.hdr.
+func (d *Reader) frameHead(room int) (seq uint32, final bool, iv []byte, n int, err error) {
+	// A regular frame starts with 16 bytes: sequence number and IV. A final
+	// frame starts with the 0xFFFFFFFF mark, so 8 more bytes complete its
+	// sequence number, IV and content length.
+	if err := d.fill(d.hdr[:4+ivSize]); err != nil {
+		return 0, false, nil, 0, err
+	}
+	seq = binary.BigEndian.Uint32(d.hdr[:4])
+	final = seq == finalFrameMark
+	iv = d.hdr[4 : 4+ivSize]
+	n = d.frameLength
+	if final {
+		if err := d.fill(d.hdr[4+ivSize : 4+ivSize+8]); err != nil {
+			return 0, false, nil, 0, err
+		}
+		seq = binary.BigEndian.Uint32(d.hdr[4:8])
+		iv = d.hdr[8 : 8+ivSize]
+		// Compared as a u32 first: int(u32) is negative on 32-bit platforms
+		// for a length of 2^31 or more.
+		length := binary.BigEndian.Uint32(d.hdr[8+ivSize:])
+		if uint64(length) > uint64(d.frameLength) {
+			return 0, false, nil, 0, ErrDecrypt
+		}
+		n = int(length)
+	}
+	// Version 2 requires the IV of the sequence number; version 1 writers
+	// used it too, but the IV is read from the frame as the specification
+	// describes (message-body.md), and AES-GCM authenticates it.
+	if seq != d.seq || (!final && seq == finalFrameMark) || d.h.Version == formatVersion && string(iv) != string(d.f.frameIV(seq)) {
+		return 0, false, nil, 0, ErrDecrypt
+	}
+	if n > room-tagSize { // not n+tagSize, which can overflow a 32-bit int
+		return 0, false, nil, 0, ErrDecrypt // longer than what is left of an in-memory message
+	}
+	return seq, final, iv, n, nil
 }
 
 // single reads and verifies a non-framed body: IV, u64 content length,

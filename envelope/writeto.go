@@ -41,9 +41,9 @@ func (d *Reader) WriteTo(w io.Writer) (int64, error) {
 			return total, d.err
 		}
 		if d.done {
-			clear(d.in[:cap(d.in)])
+			d.wipe()
 			return total, nil
 		}
-		_, d.err = d.next(nil) // decrypts into d.out
+		_, d.err = d.step(nil) // decrypts into d.out
 	}
 }

@@ -1,0 +1,192 @@
+package envelope
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// parallelStreamAfter is how many bytes of plaintext a stream seals or
+// releases in the calling goroutine before it starts workers: below it,
+// starting them costs more than they save (measured: see the parstream
+// note), and a DecryptStream allocates its frame slots only once the first
+// frames of the message authenticated. At least one frame is always
+// handled serially before, except in tests, which set it to 0 through
+// export_parstream_test.go (it is otherwise never written).
+var parallelStreamAfter int64 = 128 << 10
+
+// streamWorkers is the number of goroutines a stream of c seals or opens
+// frames on once parallel: Options.Concurrency, 0 meaning GOMAXPROCS.
+func (c *Client) streamWorkers() int {
+	if c.opts.Concurrency != 0 {
+		return c.opts.Concurrency
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// frameSlot is one frame in flight in a stream's ring: its buffer holds the
+// serialized frame (EncryptStream: sealed in place over the plaintext copied
+// into it, or from the caller's p) or the frame's ciphertext and tag
+// (DecryptStream: opened in place).
+type frameSlot struct {
+	buf     []byte // cap FrameLength + regularFrameOverhead (encrypt) or + tagSize (decrypt)
+	src     []byte // encrypt: plaintext borrowed from Write's p; nil when it was copied into buf
+	n       int    // plaintext bytes
+	seq     uint32
+	final   bool // decrypt: the final frame, read but never dispatched
+	iv      [ivSize]byte
+	f       framer // a copy of the stream's: its own IV and AAD scratch, the AEAD shared
+	ok      bool   // the job's result
+	pending bool   // dispatched and not yet waited for (caller's goroutine only)
+	done    chan struct{}
+}
+
+// frameRing is the ring of a parallel stream: at most len(slots) frames are
+// in flight, [head, head+n) in sequence order. Jobs are queued in that
+// order; up to max goroutines are started on demand, each takes jobs until
+// the queue is empty and then exits, so a stream that is abandoned leaves no
+// goroutine behind once its jobs (at most len(slots)) are done.
+type frameRing struct {
+	slots []frameSlot
+	head  int
+	n     int
+	open  bool // DecryptStream's ring: jobs open frames; otherwise they seal
+
+	mu      sync.Mutex
+	queue   []*frameSlot // a ring of pending jobs, in sequence order
+	qhead   int
+	qlen    int
+	running int
+	max     int
+	work    func() // r.worker, made once: a go statement with it allocates nothing
+
+	// Jobs of a higher sequence number are skipped (not ok): set to the
+	// first frame that failed to open, or to 0 when the stream stops.
+	stopAfter atomic.Uint32
+}
+
+// newFrameRing returns a ring of 2*workers slots of size bytes each, for
+// the frames of f.
+func newFrameRing(f *framer, workers, size int, open bool) *frameRing {
+	r := &frameRing{slots: make([]frameSlot, 2*workers), queue: make([]*frameSlot, 2*workers), max: workers, open: open}
+	r.stopAfter.Store(finalFrameMark)
+	r.work = r.worker
+	for i := range r.slots {
+		s := &r.slots[i]
+		s.buf = make([]byte, 0, size)
+		s.f = *f
+		s.done = make(chan struct{}, 1)
+	}
+	return r
+}
+
+// at returns the i-th slot from the head.
+func (r *frameRing) at(i int) *frameSlot { return &r.slots[(r.head+i)%len(r.slots)] }
+
+// pop removes the head slot, once its frame was written or released.
+func (r *frameRing) pop() {
+	r.head = (r.head + 1) % len(r.slots)
+	r.n--
+}
+
+// dispatch queues the job of s, starting a goroutine if fewer than max run.
+func (r *frameRing) dispatch(s *frameSlot) {
+	s.pending = true
+	r.mu.Lock()
+	r.queue[(r.qhead+r.qlen)%len(r.queue)] = s
+	r.qlen++
+	start := r.running < r.max
+	if start {
+		r.running++
+	}
+	r.mu.Unlock()
+	if start {
+		go r.work()
+	}
+}
+
+// take removes the first queued job; if want is not nil, only when it is
+// want.
+func (r *frameRing) take(want *frameSlot) *frameSlot {
+	if r.qlen == 0 || (want != nil && r.queue[r.qhead] != want) {
+		return nil
+	}
+	s := r.queue[r.qhead]
+	r.queue[r.qhead] = nil
+	r.qhead = (r.qhead + 1) % len(r.queue)
+	r.qlen--
+	return s
+}
+
+// worker runs queued jobs until there are none, then exits.
+func (r *frameRing) worker() {
+	for {
+		r.mu.Lock()
+		s := r.take(nil)
+		if s == nil {
+			r.running--
+			r.mu.Unlock()
+			return
+		}
+		r.mu.Unlock()
+		r.run(s)
+	}
+}
+
+// run seals or opens the frame of s and signals s.done.
+func (r *frameRing) run(s *frameSlot) {
+	s.ok = false
+	switch {
+	case s.seq > r.stopAfter.Load():
+		// a frame after a failed one, or the stream stopped: skipped
+	case r.open:
+		_, err := s.f.open(s.buf[:0], s.seq, false, s.iv[:], s.buf[:s.n+tagSize])
+		if s.ok = err == nil; !s.ok {
+			clear(s.buf[:s.n+tagSize])
+			for old := r.stopAfter.Load(); s.seq < old && !r.stopAfter.CompareAndSwap(old, s.seq); old = r.stopAfter.Load() {
+			}
+		}
+	default:
+		src := s.src
+		if src == nil {
+			src = s.buf[regularFrameOverhead-tagSize : regularFrameOverhead-tagSize+s.n]
+		}
+		s.buf = s.f.seal(s.buf[:0], s.seq, false, src)
+		s.ok = true
+	}
+	s.done <- struct{}{}
+}
+
+// wait returns once the job of s is done. A job still queued first (s is
+// the oldest in flight) is run here rather than waited for.
+func (r *frameRing) wait(s *frameSlot) {
+	if !s.pending {
+		return
+	}
+	r.mu.Lock()
+	mine := r.take(s)
+	r.mu.Unlock()
+	if mine != nil {
+		r.run(mine)
+	}
+	<-s.done
+	s.pending = false
+	s.src = nil
+}
+
+// stop skips every job not yet started and waits for those running: when
+// it returns, no goroutine touches the ring's buffers or a borrowed p.
+func (r *frameRing) stop() {
+	r.stopAfter.Store(0)
+	for i := range r.n {
+		r.wait(r.at(i))
+	}
+}
+
+// wipe clears every slot's buffer (plaintext, or the stream's ciphertext).
+// The ring must be stopped or drained.
+func (r *frameRing) wipe() {
+	for i := range r.slots {
+		clear(r.slots[i].buf[:cap(r.slots[i].buf)])
+	}
+}
