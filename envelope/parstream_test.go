@@ -1,11 +1,17 @@
 package envelope_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 
 	"github.com/awskit/awskit/envelope"
+	"github.com/awskit/awskit/envelope/kmstest"
+	"github.com/stretchr/testify/require"
 )
 
 // withConcurrency runs f with the default concurrency (Options.Concurrency
@@ -35,6 +41,106 @@ func TestStreamTestsAtEveryConcurrency(t *testing.T) {
 	for _, procs := range []int{1, 2, 8} {
 		for name, f := range tests {
 			t.Run(fmt.Sprintf("%s/procs-%d", name, procs), func(t *testing.T) { withConcurrency(t, procs, f) })
+		}
+	}
+}
+
+// seededClient returns a Client over its own kmstest seeded with seed, and
+// with Options.Rand seeded too: two such Clients draw the same key, data
+// key and message ID, so their unsigned messages are the same bytes.
+func seededClient(t *testing.T, seed byte, opts ...func(*envelope.Options)) *envelope.Client {
+	t.Helper()
+	k := kmstest.NewWith("us-east-1", "111122223333", rand.NewChaCha8([32]byte{seed}))
+	keyARN := k.MustCreateKey()
+	return newClient(t, k, keyARN, append([]func(*envelope.Options){func(o *envelope.Options) {
+		o.Rand = rand.NewChaCha8([32]byte{seed, 1})
+	}}, opts...)...)
+}
+
+// EncryptStream writes the bytes Encrypt writes for the same data key and
+// message ID, whatever the concurrency and however the plaintext is cut into
+// writes (1 byte, a frame less or more one, many frames at once), parallel
+// from the first frame or after the default threshold.
+func TestEncryptStreamSameBytesAtEveryConcurrency(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, after := range []int64{0, -1} {
+		for _, fl := range []int{100, 4096} {
+			pt := make([]byte, 200*fl+fl/2)
+			for i := range pt {
+				pt[i] = byte(r.IntN(256))
+			}
+			seed := byte(fl)
+			opts := func(concurrency int) func(*envelope.Options) {
+				return func(o *envelope.Options) {
+					o.Suite, o.FrameLength, o.Concurrency = envelope.SuiteCommitKey, fl, concurrency
+				}
+			}
+			want, err := seededClient(t, seed, opts(1)).Encrypt(ctx, pt, nil)
+			require.NoError(t, err)
+			for _, concurrency := range []int{1, 2, 3, 8, 0} {
+				func() {
+					if after >= 0 {
+						defer envelope.SetParallelStreamAfter(after)()
+					}
+					c := seededClient(t, seed, opts(concurrency))
+					var msg bytes.Buffer
+					w, err := c.EncryptStream(ctx, &msg, nil)
+					require.NoError(t, err)
+					for rest := pt; len(rest) > 0; {
+						var k int
+						switch r.IntN(5) {
+						case 0:
+							k = 1
+						case 1:
+							k = fl - 1
+						case 2:
+							k = fl + 1
+						case 3:
+							k = fl * (1 + r.IntN(20))
+						default:
+							k = 1 + r.IntN(3*fl)
+						}
+						k = min(k, len(rest))
+						n, err := w.Write(rest[:k])
+						require.NoError(t, err)
+						require.Equal(t, k, n)
+						rest = rest[k:]
+					}
+					require.NoError(t, w.Close())
+					require.True(t, bytes.Equal(want, msg.Bytes()), "frame %d, concurrency %d, parallel after %d: other bytes than Encrypt", fl, concurrency, after)
+				}()
+			}
+		}
+	}
+}
+
+// The signed suite hashes the frames in order whatever the concurrency: a
+// message written at any concurrency verifies when read at any other.
+func TestSignedStreamsAtEveryConcurrency(t *testing.T) {
+	defer envelope.SetParallelStreamAfter(0)()
+	ctx := context.Background()
+	k := kmstest.New()
+	keyARN := k.MustCreateKey()
+	const fl = 64
+	pt := bytes.Repeat([]byte("signed, in order"), 300) // 75 frames
+	for _, wc := range []int{1, 2, 8} {
+		enc := newClient(t, k, keyARN, func(o *envelope.Options) { o.FrameLength, o.Concurrency = fl, wc })
+		var msg bytes.Buffer
+		w, err := enc.EncryptStream(ctx, &msg, nil)
+		require.NoError(t, err)
+		for rest := pt; len(rest) > 0; rest = rest[min(len(rest), 150):] {
+			_, err := w.Write(rest[:min(len(rest), 150)])
+			require.NoError(t, err)
+		}
+		require.NoError(t, w.Close())
+		for _, rc := range []int{1, 2, 8} {
+			dec := newClient(t, k, keyARN, func(o *envelope.Options) { o.Concurrency = rc })
+			r, err := dec.DecryptStream(ctx, bytes.NewReader(msg.Bytes()), nil)
+			require.NoError(t, err)
+			got, err := io.ReadAll(r)
+			require.NoError(t, err, "written at %d, read at %d", wc, rc)
+			require.True(t, bytes.Equal(pt, got), "written at %d, read at %d", wc, rc)
 		}
 	}
 }
