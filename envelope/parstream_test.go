@@ -87,6 +87,7 @@ func TestEncryptStreamSameBytesAtEveryConcurrency(t *testing.T) {
 					var msg bytes.Buffer
 					w, err := c.EncryptStream(ctx, &msg, nil)
 					require.NoError(t, err)
+					scratch := make([]byte, 0, 20*fl)
 					for rest := pt; len(rest) > 0; {
 						var k int
 						switch r.IntN(5) {
@@ -102,9 +103,15 @@ func TestEncryptStreamSameBytesAtEveryConcurrency(t *testing.T) {
 							k = 1 + r.IntN(3*fl)
 						}
 						k = min(k, len(rest))
-						n, err := w.Write(rest[:k])
+						// io.Writer: Write must not retain p. The caller
+						// scribbles over it once Write returned.
+						p := append(scratch[:0], rest[:k]...)
+						n, err := w.Write(p)
 						require.NoError(t, err)
 						require.Equal(t, k, n)
+						for i := range p {
+							p[i] = 0xA5
+						}
 						rest = rest[k:]
 					}
 					require.NoError(t, w.Close())
