@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -65,15 +66,34 @@ type frameRing struct {
 	stopAfter atomic.Uint32
 }
 
-// newFrameRing returns a ring of 2*workers slots of size bytes each, for
-// the frames of f.
+// maxRingBytes bounds a parallel stream's ring when frames are large: it
+// holds 2·workers frames, but no more than maxRingBytes of them unless that
+// is fewer than 2 frames.
+const maxRingBytes = 256 << 20
+
+// ringSlots returns how many frame slots of size bytes the ring of a stream
+// with workers workers has: 2·workers, bounded by maxRingBytes but at least
+// 2; 0 (stay serial) when 2 slots do not fit in an int (32-bit platforms,
+// frames of 1 GiB and more).
+func ringSlots(workers, size int) int {
+	if size > math.MaxInt/2 {
+		return 0
+	}
+	return max(2, min(2*workers, maxRingBytes/size))
+}
+
+// newFrameRing returns a ring of ringSlots(workers, size) slots of size
+// bytes each (one allocation), for the frames of f, run by at most workers
+// goroutines (and no more than the slots).
 func newFrameRing(f *framer, workers, size int, open bool) *frameRing {
-	r := &frameRing{slots: make([]frameSlot, 2*workers), queue: make([]*frameSlot, 2*workers), max: workers, open: open}
+	n := ringSlots(workers, size)
+	r := &frameRing{slots: make([]frameSlot, n), queue: make([]*frameSlot, n), max: min(workers, n), open: open}
 	r.stopAfter.Store(finalFrameMark)
 	r.work = r.worker
+	all := make([]byte, len(r.slots)*size) // one allocation: no rounding up per slot
 	for i := range r.slots {
 		s := &r.slots[i]
-		s.buf = make([]byte, 0, size)
+		s.buf = all[i*size : i*size : (i+1)*size]
 		s.f = *f
 		s.done = make(chan struct{}, 1)
 	}

@@ -13,7 +13,7 @@ package envelope
 // path (see next), switching to the parallel one once enough plaintext was
 // released.
 func (d *Reader) step(p []byte) (int, error) {
-	if d.par == nil && d.workers > 1 && d.streaming && d.mem == nil && d.h.ContentType == Framed && d.released >= d.parallelAfter {
+	if d.par == nil && d.workers > 1 && d.streaming && d.mem == nil && d.h.ContentType == Framed && d.released >= d.parallelAfter && ringSlots(d.workers, d.frameLength+tagSize) > 0 {
 		d.par = newFrameRing(d.f, d.workers, d.frameLength+tagSize, true)
 	}
 	if d.par == nil {

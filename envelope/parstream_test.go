@@ -11,6 +11,7 @@ import (
 
 	"github.com/awskit/awskit/envelope"
 	"github.com/awskit/awskit/envelope/kmstest"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -149,5 +150,27 @@ func TestSignedStreamsAtEveryConcurrency(t *testing.T) {
 			require.NoError(t, err, "written at %d, read at %d", wc, rc)
 			require.True(t, bytes.Equal(pt, got), "written at %d, read at %d", wc, rc)
 		}
+	}
+}
+
+// The memory bound of the docs: a parallel stream's ring holds 2·W frames
+// (W = Concurrency), so EncryptStream allocates about
+// (2·W+2)·(FrameLength+32) bytes and DecryptStream (2·W+1)·(FrameLength+16)
+// plus its 64 KiB read block, whatever the length of the stream. Here both
+// together, over streams of 64 and 1024 frames, against that bound plus 256
+// KiB for the rest (header, keys, the test's own 512 KiB of buffers are
+// counted too).
+func TestParallelStreamHeapBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 64 MiB")
+	}
+	const fl = 64 << 10
+	for _, w := range []int{2, 8} {
+		bound := uint64((2*w+2)*(fl+32) + (2*w+1)*(fl+16) + 64<<10 + 512<<10 + 256<<10)
+		short := pipeStreams(t, w, fl, 64*fl)
+		long := pipeStreams(t, w, fl, 1024*fl)
+		t.Logf("concurrency %d: 64 frames allocated %d KiB, 1024 frames %d KiB; bound %d KiB", w, short>>10, long>>10, bound>>10)
+		assert.Less(t, long, bound, "concurrency %d", w)
+		assert.Less(t, long, short+64<<10, "concurrency %d: allocation grows with the frames", w)
 	}
 }

@@ -94,7 +94,7 @@ func (w *encWriter) Write(p []byte) (int, error) {
 	}
 	n := 0
 	for len(p) > 0 {
-		if w.par == nil && w.workers > 1 && len(w.buf) == 0 && w.sealed >= w.parallelAfter {
+		if w.par == nil && w.workers > 1 && len(w.buf) == 0 && w.sealed >= w.parallelAfter && ringSlots(w.workers, w.frameLength+regularFrameOverhead) > 0 {
 			w.startParallel()
 		}
 		if w.par != nil {
