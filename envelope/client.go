@@ -82,15 +82,32 @@ type Options struct {
 	// what Encrypt writes (set Suite for that).
 	UnsignedOnly bool
 
-	// Concurrency is how many goroutines Encrypt and EncryptAppend use to
-	// seal the frames of one message: 0 means runtime.GOMAXPROCS(0), 1 seals
-	// them in the calling goroutine. Messages under 128 KiB are always sealed
-	// in the calling goroutine. The goroutines seal disjoint frames straight
-	// into the output, so the message is byte for byte what one goroutine
-	// writes and no memory is added; all of them have finished when the call
-	// returns. Decrypt, DecryptAppend and the streams work in the calling
-	// goroutine whatever the setting (parallel opening is not implemented
-	// yet).
+	// Concurrency is how many goroutines seal or open the frames of one
+	// message: 0 means runtime.GOMAXPROCS(0), 1 works in the calling
+	// goroutine only (the serial path); negative values are refused. The
+	// bytes written are the same whatever the setting.
+	//
+	// Encrypt and EncryptAppend seal the frames of messages of 128 KiB and
+	// more on that many goroutines, each sealing disjoint frames straight
+	// into the output, so no memory is added; all of them have finished
+	// when the call returns. Decrypt and DecryptAppend work in the calling
+	// goroutine.
+	//
+	// EncryptStream and DecryptStream handle the first 128 KiB of plaintext
+	// of a stream in the calling goroutine, then go parallel: frames pass
+	// through a ring of at most 2·Concurrency frame slots (one allocation
+	// per stream, at most 256 MiB unless that is under 2 frames): about
+	// 2·Concurrency·(FrameLength+32) bytes for EncryptStream and
+	// 2·Concurrency·(FrameLength+16) for DecryptStream, on top of the
+	// serial path's buffers. Up to Concurrency goroutines per stream are
+	// started on demand; they only seal or open frames in the ring's slots,
+	// and each exits as soon as no frame waits, so a stream that is
+	// abandoned (never closed, never read to the end) leaves none behind
+	// once its frames in flight are done: nothing needs closing. dst and
+	// src are used only by the caller's goroutine, inside Write, Close,
+	// Read and WriteTo; frames are hashed (signed suites), written and
+	// released strictly in order. The stream documentation says what a
+	// failure stops.
 	Concurrency int
 }
 

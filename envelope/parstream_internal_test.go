@@ -55,3 +55,80 @@ func TestParallelEncryptStreamFrameLimit(t *testing.T) {
 	_, err = w.Write([]byte{1})
 	assert.ErrorIs(t, err, ErrTooLarge)
 }
+
+// A DecryptStream allocates its frame slots only once the first 128 KiB of
+// the message authenticated: not for a message whose second frame fails.
+// After a failure, every slot is cleared (no plaintext stays in memory).
+func TestParallelReaderSlotsAfterAuthenticatedPrefix(t *testing.T) {
+	k := kmstest.New()
+	const fl = 4096
+	c, err := New(k, k.MustCreateKey(), func(o *Options) { o.Suite, o.FrameLength, o.Concurrency = SuiteCommitKey, fl, 2 })
+	require.NoError(t, err)
+	pt := bytes.Repeat([]byte{0x5A}, 100*fl)
+	msg, err := c.Encrypt(context.Background(), pt, nil)
+	require.NoError(t, err)
+	h, err := ParseHeader(msg)
+	require.NoError(t, err)
+	frame := 4 + 12 + fl + 16
+	for _, tc := range []struct {
+		bad      int // the frame tampered, 1-based
+		parallel bool
+	}{{2, false}, {32, false}, {34, true}, {60, true}} {
+		bad := bytes.Clone(msg)
+		bad[h.Size+(tc.bad-1)*frame+100] ^= 1
+		r, err := c.DecryptStream(context.Background(), bytes.NewReader(bad), nil)
+		require.NoError(t, err)
+		var out bytes.Buffer
+		_, err = r.WriteTo(&out)
+		assert.ErrorIs(t, err, ErrDecrypt)
+		assert.Equal(t, (tc.bad-1)*fl, out.Len(), "frame %d tampered", tc.bad)
+		assert.Equal(t, tc.parallel, r.par != nil, "frame %d tampered: parallel", tc.bad)
+		if r.par != nil {
+			for i := range r.par.slots {
+				s := r.par.slots[i].buf
+				assert.True(t, allZero(s[:cap(s)]), "frame %d tampered: slot %d not cleared", tc.bad, i)
+			}
+		}
+	}
+}
+
+// A destination that fails clears the stream's plaintext: every slot of the
+// ring, the partial frame included.
+func TestParallelWriterClearsOnDstError(t *testing.T) {
+	defer SetParallelStreamAfter(0)()
+	k := kmstest.New()
+	c, err := New(k, k.MustCreateKey(), func(o *Options) { o.Suite, o.FrameLength, o.Concurrency = SuiteCommitKey, 64, 2 })
+	require.NoError(t, err)
+	dst := &failOnWrite{failOn: 5}
+	wc, err := c.EncryptStream(context.Background(), dst, nil)
+	require.NoError(t, err)
+	w := wc.(*encWriter)
+	pt := bytes.Repeat([]byte{0x5A}, 64*5)
+	_, err = w.Write(pt[:64*3+10]) // 3 frames written (calls 2 to 4), a partial one
+	require.NoError(t, err)
+	_, err = w.Write(pt[:64*5]) // the fourth frame's write fails
+	require.Error(t, err)
+	for i := range w.par.slots {
+		s := w.par.slots[i].buf
+		assert.True(t, allZero(s[:cap(s)]), "slot %d not cleared", i)
+	}
+}
+
+type failOnWrite struct{ calls, failOn int }
+
+func (f *failOnWrite) Write(p []byte) (int, error) {
+	f.calls++
+	if f.calls >= f.failOn {
+		return 0, ErrInvalidInput
+	}
+	return len(p), nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}

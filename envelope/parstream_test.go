@@ -174,3 +174,65 @@ func TestParallelStreamHeapBounded(t *testing.T) {
 		assert.Less(t, long, short+64<<10, "concurrency %d: allocation grows with the frames", w)
 	}
 }
+
+// goid is the calling goroutine's number, from its stack header.
+func goid() string {
+	var buf [64]byte
+	s := buf[:runtime.Stack(buf[:], false)]
+	s = bytes.TrimPrefix(s, []byte("goroutine "))
+	return string(s[:bytes.IndexByte(s, ' ')])
+}
+
+// sameGoroutine fails the test when Read or Write is called from another
+// goroutine than want.
+type sameGoroutine struct {
+	t    *testing.T
+	want string
+	r    io.Reader
+	w    io.Writer
+}
+
+func (s *sameGoroutine) Read(p []byte) (int, error) {
+	assert.Equal(s.t, s.want, goid(), "src read from another goroutine")
+	return s.r.Read(p)
+}
+
+func (s *sameGoroutine) Write(p []byte) (int, error) {
+	assert.Equal(s.t, s.want, goid(), "dst written from another goroutine")
+	return s.w.Write(p)
+}
+
+// dst and src are used only on the caller's goroutine, inside Write, Close,
+// Read and WriteTo, on the parallel path too.
+func TestParallelStreamsUseDstAndSrcOnCallerGoroutine(t *testing.T) {
+	defer envelope.SetParallelStreamAfter(0)()
+	ctx := context.Background()
+	k := kmstest.New()
+	keyARN := k.MustCreateKey()
+	pt := bytes.Repeat([]byte("caller's goroutine only"), 5000)
+	for _, concurrency := range []int{2, 8} {
+		c := newClient(t, k, keyARN, func(o *envelope.Options) { o.FrameLength, o.Concurrency = 256, concurrency })
+		var msg bytes.Buffer
+		dst := &sameGoroutine{t: t, want: goid(), w: &msg}
+		w, err := c.EncryptStream(ctx, dst, nil)
+		require.NoError(t, err)
+		for rest := pt; len(rest) > 0; rest = rest[min(len(rest), 3000):] {
+			_, err = w.Write(rest[:min(len(rest), 3000)])
+			require.NoError(t, err)
+		}
+		require.NoError(t, w.Close())
+		for _, writeTo := range []bool{false, true} {
+			src := &sameGoroutine{t: t, want: goid(), r: bytes.NewReader(msg.Bytes())}
+			r, err := c.DecryptStream(ctx, struct{ io.Reader }{src}, nil)
+			require.NoError(t, err)
+			var got bytes.Buffer
+			if writeTo {
+				_, err = r.WriteTo(&sameGoroutine{t: t, want: goid(), w: &got})
+			} else {
+				_, err = io.CopyBuffer(struct{ io.Writer }{&got}, struct{ io.Reader }{r}, make([]byte, 1000))
+			}
+			require.NoError(t, err)
+			assert.True(t, bytes.Equal(pt, got.Bytes()))
+		}
+	}
+}

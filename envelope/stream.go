@@ -14,12 +14,30 @@ import (
 )
 
 // EncryptStream writes a message to dst as plaintext is written to the
-// returned WriteCloser: the header at once (after the KMS call), then one
-// frame each time FrameLength bytes have arrived, and the final frame (and
-// for the signed suite the signature) on Close. Memory stays at about two
-// frames whatever the size. Close must be called to complete the message; a
-// message without its final frame does not decrypt. Errors from dst stick:
-// every later Write and Close returns them.
+// returned WriteCloser: the header at once (after the KMS call), then the
+// frames as FrameLength bytes arrive, and the final frame (and for the
+// signed suite the signature) on Close. Close must be called to complete the
+// message; a message without its final frame does not decrypt. Close twice
+// returns what the first returned; Write after Close fails. The
+// WriteCloser is not safe for concurrent use.
+//
+// With Options.Concurrency 1, and for the first 128 KiB of any stream, each
+// frame is sealed and written to dst inside the Write that completes it, and
+// memory stays at about two frames. After that (Concurrency 0 or above 1),
+// frames are sealed by up to Concurrency goroutines while the caller's
+// goroutine hashes (signed suite) and writes the earlier ones to dst,
+// strictly in order: dst is only written inside Write and Close, on the
+// caller's goroutine. Write copies a partial frame into the stream's own
+// slot, and whole frames of p are sealed from p and written before Write
+// returns, so p is never retained; up to 2·Concurrency copied frames may
+// still be in flight when Write returns, and a later Write or Close writes
+// them. Memory stays at about (2·Concurrency+2)·(FrameLength+32) bytes
+// whatever the size (see Options.Concurrency).
+//
+// Errors from dst stick: the frame whose write failed is the last one dst
+// is asked to take; the error is returned by the Write or Close that wrote
+// it and by every later Write and Close, frames in flight are dropped, and
+// the stream's plaintext is cleared.
 func (c *Client) EncryptStream(ctx context.Context, dst io.Writer, encryptionContext map[string]string) (io.WriteCloser, error) {
 	m, err := c.encryptionMaterials(ctx, encryptionContext, -1)
 	if err != nil {
@@ -177,7 +195,7 @@ func (w *encWriter) Close() error {
 // suite and encryption context. The Reader releases each frame's plaintext
 // only after that frame's tag verifies, and the final frame's only after the
 // signature verifies (signed suites) and src has ended; memory stays at
-// about one frame.
+// about one frame (serial path; see below for the parallel one).
 // Regular frames of a signed message are released before the signature is
 // checked, as in every streaming AWS Encryption SDK: a consumer that must not
 // act on data before its message is authenticated sets Options.UnsignedOnly
@@ -187,6 +205,24 @@ func (w *encWriter) Close() error {
 // allocated for it. After the header, an unbuffered src is read in blocks of
 // 64 KiB (so up to 64 KiB past the message may be read: the message must be
 // all of src anyway); io.Copy from the Reader uses its WriteTo.
+//
+// With Options.Concurrency 1, and for the first 128 KiB of plaintext of any
+// framed message, each frame is read and opened inside the Read or WriteTo
+// that needs it. After that (Concurrency 0 or above 1), Read and WriteTo
+// read up to 2·Concurrency frames ahead of what they released, on the
+// caller's goroutine (src is read there only), hashing them in order as
+// they are read (signed suites); up to Concurrency goroutines open them in
+// the Reader's own slots, and their plaintext is released strictly in
+// order, each frame only once it verified. A frame that fails stops the
+// stream: the frames before it are released, none after it ever is (their
+// plaintext is cleared, and frames not yet opened are skipped), and
+// ErrDecrypt sticks; a source that fails or ends early is reported once the
+// whole frames before the failure were released, as on the serial path. The
+// final frame is opened only after every earlier frame was released, then
+// the signature and the end of src are checked before it is released.
+// Memory stays at about (2·Concurrency+1)·(FrameLength+16) bytes and the
+// 64 KiB read block; the frame slots are allocated only once the first 128
+// KiB of the message authenticated.
 //
 // A non-framed body (message format version 1, or 2 from some writers) is
 // one AES-GCM ciphertext whose tag comes at its end. The Reader releases
@@ -345,7 +381,9 @@ func readHeader(src io.Reader, maxKeys int) ([]byte, error) {
 // releases only verified plaintext (see DecryptStream) and returns io.EOF
 // only when the whole message verified. It holds the content key, so it
 // redacts itself in fmt and slog output. A Reader is not safe for concurrent
-// use; its zero value is not usable (DecryptStream makes Readers).
+// use; its zero value is not usable (DecryptStream makes Readers). A Reader
+// needs no Close: on the parallel path, the goroutines opening frames read
+// ahead end by themselves, whether or not the Reader is read to the end.
 type Reader struct {
 	src         io.Reader
 	h           *Header
@@ -395,9 +433,11 @@ func (d *Reader) GoString() string { return d.String() }
 // LogValue redacts, for log/slog.
 func (d *Reader) LogValue() slog.Value { return slog.StringValue(d.String()) }
 
-// Read returns verified plaintext; io.EOF after the final frame. When p can
-// hold a whole regular frame, the frame is decrypted straight into p: AES-GCM
-// authenticates before anything counts as read, and on failure p is cleared.
+// Read returns verified plaintext; io.EOF after the final frame. On the
+// serial path, when p can hold a whole regular frame, the frame is decrypted
+// straight into p: AES-GCM authenticates before anything counts as read,
+// and on failure p is cleared. On the parallel path, verified plaintext is
+// copied from the Reader's slots (WriteTo hands it to w without a copy).
 func (d *Reader) Read(p []byte) (int, error) {
 	for d.pos == len(d.out) {
 		if d.err != nil {
