@@ -38,6 +38,10 @@ func TestStreamTestsAtEveryConcurrency(t *testing.T) {
 		"TestTampering":                         TestTampering,
 		"TestDecryptStreamSourceErrors":         TestDecryptStreamSourceErrors,
 		"TestReaderWriteTo":                     TestReaderWriteTo,
+		"TestLegacyTampering":                   TestLegacyTampering,
+		"TestNonFramedStreamHoldsBack":          TestNonFramedStreamHoldsBack,
+		"TestLegacyWriteTo":                     TestLegacyWriteTo,
+		"TestEncryptStreamWithRawKeyring":       TestEncryptStreamWithRawKeyring,
 	}
 	for _, procs := range []int{1, 2, 8} {
 		for name, f := range tests {
