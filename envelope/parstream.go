@@ -16,13 +16,20 @@ import (
 // export_parstream_test.go (it is otherwise never written).
 var parallelStreamAfter int64 = 128 << 10
 
+// maxStreamWorkers bounds the goroutines of one stream whatever
+// Options.Concurrency says: frames are sealed on CPUs, and a ring of 2·256
+// frames is already more than any machine keeps busy.
+const maxStreamWorkers = 256
+
 // streamWorkers is the number of goroutines a stream of c seals or opens
-// frames on once parallel: Options.Concurrency, 0 meaning GOMAXPROCS.
+// frames on once parallel: Options.Concurrency, 0 meaning GOMAXPROCS, at
+// most maxStreamWorkers.
 func (c *Client) streamWorkers() int {
-	if c.opts.Concurrency != 0 {
-		return c.opts.Concurrency
+	w := c.opts.Concurrency
+	if w == 0 {
+		w = runtime.GOMAXPROCS(0)
 	}
-	return runtime.GOMAXPROCS(0)
+	return min(w, maxStreamWorkers)
 }
 
 // frameSlot is one frame in flight in a stream's ring: its buffer holds the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -131,4 +132,15 @@ func allZero(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// A stream runs at most maxStreamWorkers goroutines however large
+// Options.Concurrency; 0 means GOMAXPROCS.
+func TestStreamWorkers(t *testing.T) {
+	for _, tc := range []struct{ concurrency, want int }{{1, 1}, {3, 3}, {256, 256}, {100_000, 256}, {0, runtime.GOMAXPROCS(0)}} {
+		k := kmstest.New()
+		c, err := New(k, k.MustCreateKey(), func(o *Options) { o.Concurrency = tc.concurrency })
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, c.streamWorkers(), "Concurrency %d", tc.concurrency)
+	}
 }
