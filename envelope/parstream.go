@@ -184,17 +184,28 @@ func (r *frameRing) run(s *frameSlot) {
 	s.done <- struct{}{}
 }
 
-// wait returns once the job of s is done. A job still queued first (s is
-// the oldest in flight) is run here rather than waited for.
+// wait returns once the job of s is done. Rather than block while jobs are
+// queued, the caller runs them itself (s first: it is the oldest in flight,
+// so the first queued if not taken), until s is done or none is left.
 func (r *frameRing) wait(s *frameSlot) {
 	if !s.pending {
 		return
 	}
-	r.mu.Lock()
-	mine := r.take(s)
-	r.mu.Unlock()
-	if mine != nil {
-		r.run(mine)
+	for {
+		select {
+		case <-s.done:
+			s.pending = false
+			s.src = nil
+			return
+		default:
+		}
+		r.mu.Lock()
+		job := r.take(nil)
+		r.mu.Unlock()
+		if job == nil {
+			break
+		}
+		r.run(job)
 	}
 	<-s.done
 	s.pending = false
