@@ -100,11 +100,12 @@ type Options struct {
 	// 2·Concurrency·(FrameLength+32) bytes for EncryptStream and
 	// 2·Concurrency·(FrameLength+16) for DecryptStream, on top of the
 	// serial path's buffers (Concurrency above 256 counts as 256 there).
-	// Up to Concurrency goroutines per stream are started on demand; they
-	// only seal or open frames in the ring's slots, and each exits as soon
-	// as no frame waits, so a stream that is abandoned (never closed, never
-	// read to the end) leaves none behind once its frames in flight are
-	// done: nothing needs closing. dst and src are used only by the
+	// Up to Concurrency goroutines per stream are started on demand (and
+	// the calling goroutine seals or opens queued frames itself while it
+	// waits for the oldest); they only seal or open frames in the ring's
+	// slots, and each exits as soon as no frame waits, so a stream that is
+	// abandoned (never closed, never read to the end) leaves none behind
+	// once its frames in flight are done: nothing needs closing. dst and src are used only by the
 	// caller's goroutine, inside Write, Close, Read and WriteTo; frames are
 	// hashed (signed suites), written and released strictly in order. The
 	// stream documentation says what a failure stops.
