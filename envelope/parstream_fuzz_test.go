@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/awskit/awskit/envelope"
@@ -53,6 +54,68 @@ func FuzzParallelDecryptStream(f *testing.F) {
 			}
 			if (err == nil) != (wantErr == nil) || errors.Is(err, envelope.ErrDecrypt) != errors.Is(wantErr, envelope.ErrDecrypt) {
 				t.Fatalf("concurrency %d: error %v, the serial path %v", concurrency, err, wantErr)
+			}
+		}
+	})
+}
+
+// FuzzParallelEncryptStream: EncryptStream at Concurrency 2 and 8 (parallel
+// from the first frame) writes Encrypt's bytes for the same data key and
+// message ID, whatever the plaintext and however it is cut into writes
+// (sizes from the fuzzer: 0 to 255 bytes, frames of 16).
+func FuzzParallelEncryptStream(f *testing.F) {
+	f.Add(bytes.Repeat([]byte("abc"), 100), []byte{1, 15, 16, 17, 200, 0, 33})
+	f.Add([]byte{}, []byte{})
+	f.Add(bytes.Repeat([]byte{7}, 1000), []byte{255})
+	f.Fuzz(func(t *testing.T, pt, cuts []byte) {
+		defer envelope.SetParallelStreamAfter(0)()
+		ctx := context.Background()
+		client := func(concurrency int) *envelope.Client {
+			k := kmstest.NewWith("us-east-1", "111122223333", rand.NewChaCha8([32]byte{9}))
+			keyARN := k.MustCreateKey()
+			c, err := envelope.New(k, keyARN, func(o *envelope.Options) {
+				o.Suite, o.FrameLength, o.Concurrency = envelope.SuiteCommitKey, 16, concurrency
+				o.Rand = rand.NewChaCha8([32]byte{9, 1})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		want, err := client(1).Encrypt(ctx, pt, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, concurrency := range []int{2, 8} {
+			var msg bytes.Buffer
+			w, err := client(concurrency).EncryptStream(ctx, &msg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rest := pt
+			for i := 0; len(rest) > 0; i++ {
+				n := len(rest)
+				if len(cuts) > 0 {
+					n = min(n, int(cuts[i%len(cuts)]))
+				}
+				if _, err := w.Write(rest[:n]); err != nil {
+					t.Fatal(err)
+				}
+				rest = rest[n:]
+				if i > 1000 {
+					break // only zero-length writes: the rest in one
+				}
+			}
+			if len(rest) > 0 {
+				if _, err := w.Write(rest); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(want, msg.Bytes()) {
+				t.Fatalf("concurrency %d: other bytes than Encrypt for %d bytes", concurrency, len(pt))
 			}
 		}
 	})
