@@ -8,12 +8,14 @@ import (
 )
 
 // parallelStreamAfter is how many bytes of plaintext a stream seals or
-// releases in the calling goroutine before it starts workers: below it,
-// starting them costs more than they save (measured: see the parstream
-// note), and a DecryptStream allocates its frame slots only once the first
-// frames of the message authenticated. At least one frame is always
-// handled serially before, except in tests, which set it to 0 through
-// export_parstream_test.go (it is otherwise never written).
+// releases in the calling goroutine before it starts workers: below it, the
+// ring's allocation and the goroutines' start cost more than they save
+// (BenchmarkStreamParallelThreshold: going parallel from the first byte
+// made 16 and 64 KiB streams several times slower), and a DecryptStream
+// allocates its frame slots only once the first frames of the message
+// authenticated. At least one frame is always handled serially first,
+// except in tests, which set it to 0 through parstream_export_test.go (it
+// is otherwise never written).
 var parallelStreamAfter int64 = 128 << 10
 
 // maxStreamWorkers bounds the goroutines of one stream whatever
