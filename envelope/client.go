@@ -93,22 +93,25 @@ type Options struct {
 	// when the call returns. Decrypt and DecryptAppend work in the calling
 	// goroutine.
 	//
-	// EncryptStream and DecryptStream handle the first 128 KiB of plaintext
-	// of a stream in the calling goroutine, then go parallel: frames pass
-	// through a ring of at most 2·Concurrency frame slots (one allocation
-	// per stream, at most 256 MiB unless that is under 2 frames): about
-	// 2·Concurrency·(FrameLength+32) bytes for EncryptStream and
-	// 2·Concurrency·(FrameLength+16) for DecryptStream, on top of the
-	// serial path's buffers (Concurrency above 256 counts as 256 there).
-	// Up to Concurrency goroutines per stream are started on demand (and
-	// the calling goroutine seals or opens queued frames itself while it
-	// waits for the oldest); they only seal or open frames in the ring's
+	// EncryptStream and DecryptStream handle the first 128 KiB of
+	// plaintext of a stream in the calling goroutine, then go parallel:
+	// frames pass through a ring of 2·Concurrency groups of frames, a group
+	// being one frame or, for frames under 32 KiB, up to 64 KiB of them (at
+	// most 32 frames); one allocation per stream, at most 256 MiB unless
+	// that is under 2 frames. That is at most
+	// 2·Concurrency·max(FrameLength+32, 64 KiB) bytes for EncryptStream and
+	// 2·Concurrency·max(FrameLength+16, 64 KiB) for DecryptStream, on top
+	// of the serial path's buffers (Concurrency above 256 counts as 256
+	// there). Up to Concurrency goroutines per stream are started on demand
+	// (and the calling goroutine seals or opens queued frames itself while
+	// it waits for the oldest); they only seal or open frames in the ring's
 	// slots, and each exits as soon as no frame waits, so a stream that is
 	// abandoned (never closed, never read to the end) leaves none behind
-	// once its frames in flight are done: nothing needs closing. dst and src are used only by the
-	// caller's goroutine, inside Write, Close, Read and WriteTo; frames are
-	// hashed (signed suites), written and released strictly in order. The
-	// stream documentation says what a failure stops.
+	// once its frames in flight are done: nothing needs closing. dst and
+	// src are used only by the caller's goroutine, inside Write, Close,
+	// Read and WriteTo; frames are hashed (signed suites), written and
+	// released strictly in order. The stream documentation says what a
+	// failure stops.
 	Concurrency int
 }
 

@@ -110,12 +110,12 @@
 // setting. [Client.EncryptStream] and [Client.DecryptStream] go parallel
 // after their first 128 KiB: worker goroutines, started on demand and
 // ending as soon as no frame waits, only seal or open frames in the
-// stream's own ring of at most 2·Concurrency frames; the caller's goroutine
-// alone reads src and writes dst, hashes the frames for the signature in
-// order, and writes or releases them strictly in order. A frame that fails
-// stops the stream: no plaintext of a later frame is released. An
-// abandoned stream needs no Close: its goroutines end once the frames in
-// flight are done.
+// stream's own ring of 2·Concurrency groups of frames (a frame, or 64 KiB
+// of small ones); the caller's goroutine alone reads src and writes dst,
+// hashes the frames for the signature in order, and writes or releases
+// them strictly in order. A frame that fails stops the stream: no
+// plaintext of a later frame is released. An abandoned stream needs no
+// Close: its goroutines end once the frames in flight are done.
 //
 // # Errors and secrets
 //

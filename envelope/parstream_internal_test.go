@@ -13,18 +13,22 @@ import (
 	"github.com/awskit/awskit/envelope/kmstest"
 )
 
-// The ring holds 2 frames per worker, no more than maxRingBytes of them but
-// at least 2, and none (serial) when 2 frames do not fit in an int.
+// The ring holds 2 groups of frames per worker, each of 64 KiB of frames
+// (1 to 32 frames), no more than maxRingBytes of them but at least 2
+// frames, and none (serial) when 2 frames do not fit in an int.
 func TestRingSlots(t *testing.T) {
 	for _, tc := range []struct{ workers, size, want int }{
-		{1, 4096, 2},
-		{2, 4096, 4},
-		{8, 64 << 10, 16},
-		{1000, 4096, 2000},
-		{8, 64 << 20, 4},          // 256 MiB
-		{8, 200 << 20, 2},         // over the budget: still 2
-		{2, math.MaxInt / 2, 2},   // fits
+		{1, 4096, 32},
+		{2, 4096 + 32, 60},  // 4 KiB frames: groups of 15
+		{2, 64<<10 + 32, 4}, // 64 KiB frames: groups of 1
+		{8, 64<<10 + 16, 16},
+		{2, 33, 128}, // 1-byte frames: groups of 32
+		{1000, 4096, 8192},
+		{8, 64 << 20, 4},  // 256 MiB
+		{8, 200 << 20, 2}, // over the budget: still 2
+		{2, math.MaxInt / 2, 2},
 		{2, math.MaxInt/2 + 1, 0}, // two do not fit in an int
+		{math.MaxInt, 1, 2 * 32 * maxStreamWorkers},
 	} {
 		assert.Equal(t, tc.want, ringSlots(tc.workers, tc.size), "ringSlots(%d, %d)", tc.workers, tc.size)
 	}

@@ -157,25 +157,29 @@ func TestSignedStreamsAtEveryConcurrency(t *testing.T) {
 	}
 }
 
-// The memory bound of the docs: a parallel stream's ring holds 2·W frames
-// (W = Concurrency), so EncryptStream allocates about
-// (2·W+2)·(FrameLength+32) bytes and DecryptStream (2·W+1)·(FrameLength+16)
-// plus its 64 KiB read block, whatever the length of the stream. Here both
-// together, over streams of 64 and 1024 frames, against that bound plus 256
-// KiB for the rest (header, keys, the test's own 512 KiB of buffers are
-// counted too).
+// The memory bound of the docs: a parallel stream's ring holds 2·W groups
+// of frames (W = Concurrency), each of about max(FrameLength, 64 KiB), so
+// EncryptStream allocates about 2·W·max(FrameLength+32, 64 KiB) bytes
+// beyond its two serial frame buffers, and DecryptStream
+// 2·W·max(FrameLength+16, 64 KiB) beyond its frame buffer and 64 KiB read
+// block, whatever the length of the stream. Here both together, over
+// streams of 64 and 1024 frames of 4 and 64 KiB, against that bound plus
+// 256 KiB for the rest (header, keys, slot bookkeeping; the test's own 512
+// KiB of buffers are counted too).
 func TestParallelStreamHeapBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("streams 64 MiB")
 	}
-	const fl = 64 << 10
-	for _, w := range []int{2, 8} {
-		bound := uint64((2*w+2)*(fl+32) + (2*w+1)*(fl+16) + 64<<10 + 512<<10 + 256<<10)
-		short := pipeStreams(t, w, fl, 64*fl)
-		long := pipeStreams(t, w, fl, 1024*fl)
-		t.Logf("concurrency %d: 64 frames allocated %d KiB, 1024 frames %d KiB; bound %d KiB", w, short>>10, long>>10, bound>>10)
-		assert.Less(t, long, bound, "concurrency %d", w)
-		assert.Less(t, long, short+64<<10, "concurrency %d: allocation grows with the frames", w)
+	for _, fl := range []int{4 << 10, 64 << 10} {
+		for _, w := range []int{2, 8} {
+			ring := 2 * w * (max(fl+32, 64<<10) + max(fl+16, 64<<10))
+			bound := uint64(ring + 3*fl + 64<<10 + 512<<10 + 256<<10)
+			short := pipeStreams(t, w, fl, int64(64*fl))
+			long := pipeStreams(t, w, fl, int64(1024*fl))
+			t.Logf("frames of %d KiB, concurrency %d: 64 frames allocated %d KiB, 1024 frames %d KiB; bound %d KiB", fl>>10, w, short>>10, long>>10, bound>>10)
+			assert.Less(t, long, bound, "frames of %d, concurrency %d", fl, w)
+			assert.Less(t, long, short+64<<10, "frames of %d, concurrency %d: allocation grows with the frames", fl, w)
+		}
 	}
 }
 

@@ -21,18 +21,19 @@ import (
 // returns what the first returned; Write after Close fails. The
 // WriteCloser is not safe for concurrent use.
 //
-// With Options.Concurrency 1, and for the first 128 KiB of any stream, each
-// frame is sealed and written to dst inside the Write that completes it, and
-// memory stays at about two frames. After that (Concurrency 0 or above 1),
-// frames are sealed by up to Concurrency goroutines while the caller's
-// goroutine hashes (signed suite) and writes the earlier ones to dst,
-// strictly in order: dst is only written inside Write and Close, on the
-// caller's goroutine. Write copies a partial frame into the stream's own
-// slot, and whole frames of p are sealed from p and written before Write
-// returns, so p is never retained; up to 2·Concurrency copied frames may
-// still be in flight when Write returns, and a later Write or Close writes
-// them. Memory stays at about (2·Concurrency+2)·(FrameLength+32) bytes
-// whatever the size (see Options.Concurrency).
+// With Options.Concurrency 1, and for the first 128 KiB of any stream,
+// each frame is sealed and written to dst inside the Write that completes
+// it, and memory stays at about two frames. After that (Concurrency 0 or
+// above 1), frames are sealed by up to Concurrency goroutines while the
+// caller's goroutine hashes (signed suite) and writes the earlier ones to
+// dst, strictly in order: dst is only written inside Write and Close, on
+// the caller's goroutine. Write copies a partial frame into the stream's
+// own slot, and whole frames of p are sealed from p and written before
+// Write returns, so p is never retained; copied frames (up to the ring's
+// 2·Concurrency groups) may still be in flight when Write returns, and a
+// later Write or Close writes them. Memory stays at about 2·FrameLength +
+// 2·Concurrency·max(FrameLength+32, 64 KiB) bytes whatever the size (see
+// Options.Concurrency).
 //
 // Errors from dst stick: the frame whose write failed is the last one dst
 // is asked to take; the error is returned by the Write or Close that wrote
@@ -206,23 +207,24 @@ func (w *encWriter) Close() error {
 // 64 KiB (so up to 64 KiB past the message may be read: the message must be
 // all of src anyway); io.Copy from the Reader uses its WriteTo.
 //
-// With Options.Concurrency 1, and for the first 128 KiB of plaintext of any
-// framed message, each frame is read and opened inside the Read or WriteTo
-// that needs it. After that (Concurrency 0 or above 1), Read and WriteTo
-// read up to 2·Concurrency frames ahead of what they released, on the
-// caller's goroutine (src is read there only), hashing them in order as
-// they are read (signed suites); up to Concurrency goroutines open them in
-// the Reader's own slots, and their plaintext is released strictly in
-// order, each frame only once it verified. A frame that fails stops the
-// stream: the frames before it are released, none after it ever is (their
-// plaintext is cleared, and frames not yet opened are skipped), and
-// ErrDecrypt sticks; a source that fails or ends early is reported once the
-// whole frames before the failure were released, as on the serial path. The
+// With Options.Concurrency 1, and for the first 128 KiB of plaintext of
+// any framed message, each frame is read and opened inside the Read or
+// WriteTo that needs it. After that (Concurrency 0 or above 1), Read and
+// WriteTo read up to the ring's 2·Concurrency groups of frames ahead of
+// what they released (see Options.Concurrency), on the caller's goroutine
+// (src is read there only), hashing them in order as they are read
+// (signed suites); up to Concurrency goroutines open them in the Reader's
+// own slots, and their plaintext is released strictly in order, each
+// frame only once it verified. A frame that fails stops the stream: the
+// frames before it are released, none after it ever is (their plaintext
+// is cleared, and frames not yet opened are skipped), and ErrDecrypt
+// sticks; a source that fails or ends early is reported once the whole
+// frames before the failure were released, as on the serial path. The
 // final frame is opened only after every earlier frame was released, then
 // the signature and the end of src are checked before it is released.
-// Memory stays at about (2·Concurrency+1)·(FrameLength+16) bytes and the
-// 64 KiB read block; the frame slots are allocated only once the first 128
-// KiB of the message authenticated.
+// Memory stays at about FrameLength + 2·Concurrency·max(FrameLength+16,
+// 64 KiB) bytes and the 64 KiB read block; the frame slots are allocated
+// only once the first 128 KiB of the message authenticated.
 //
 // A non-framed body (message format version 1, or 2 from some writers) is
 // one AES-GCM ciphertext whose tag comes at its end. The Reader releases
