@@ -148,3 +148,38 @@ func TestStreamWorkers(t *testing.T) {
 		assert.Equal(t, tc.want, c.streamWorkers(), "Concurrency %d", tc.concurrency)
 	}
 }
+
+// A frame that fails to open lowers the ring's stop mark to its sequence
+// number (the lowest failure wins), and later frames are then skipped
+// without being opened; earlier ones are still opened.
+func TestFrameRingStopsAfterFailure(t *testing.T) {
+	f, err := newFramer(make([]byte, 32), make([]byte, messageIDSize))
+	require.NoError(t, err)
+	const fl = 64
+	r := newFrameRing(f, 2, fl+tagSize, true)
+	seal := func(s *frameSlot, seq uint32) {
+		pt := bytes.Repeat([]byte{byte(seq)}, fl)
+		frame := f.seal(nil, seq, false, pt)
+		s.seq, s.n = seq, fl
+		copy(s.iv[:], frame[4:4+ivSize])
+		s.buf = append(s.buf[:0], frame[4+ivSize:]...)
+	}
+	for i, seq := range []uint32{5, 3, 7, 2} {
+		s := &r.slots[i]
+		seal(s, seq)
+		if seq != 2 {
+			s.buf[0] ^= 1 // tampered: 5, 3 and 7 fail
+		}
+		r.run(s)
+		assert.False(t, s.ok && seq != 2, "frame %d", seq)
+	}
+	assert.Equal(t, uint32(3), r.stopAfter.Load(), "the lowest failure")
+	assert.True(t, r.slots[3].ok, "frame 2, before the failure, opened")
+
+	s := &r.slots[0]
+	seal(s, 9)
+	before := bytes.Clone(s.buf[:fl+tagSize])
+	r.run(s)
+	assert.False(t, s.ok)
+	assert.Equal(t, before, s.buf[:fl+tagSize], "frame 9, after the failure, was not opened")
+}
