@@ -87,11 +87,21 @@ type Options struct {
 	// goroutine only (the serial path); negative values are refused. The
 	// bytes written are the same whatever the setting.
 	//
-	// Encrypt and EncryptAppend seal the frames of messages of 128 KiB and
-	// more on that many goroutines, each sealing disjoint frames straight
-	// into the output, so no memory is added; all of them have finished
-	// when the call returns. Decrypt and DecryptAppend work in the calling
-	// goroutine.
+	// For Encrypt and EncryptAppend, a plaintext of 512 KiB or more is
+	// sealed on up to Concurrency goroutines, each writing its frames
+	// straight into their place in the message; for the signed suite the
+	// calling goroutine hashes groups of frames in order while the others
+	// seal. For Decrypt, DecryptAppend and DecryptWithHeader, a framed body
+	// of 512 KiB or more is checked frame header by frame header in the
+	// calling goroutine and then opened on up to Concurrency goroutines (the
+	// caller among them), each frame straight into its place in the
+	// plaintext; for the signed suites the caller hashes and verifies the
+	// signature meanwhile. Smaller messages, non-framed bodies and
+	// Concurrency 1 use the calling goroutine only. The output, and on
+	// failure the error, are those of Concurrency 1; a failing frame stops
+	// every goroutine before its next frame; no memory is added beyond a
+	// few words per goroutine; every goroutine has ended when the call
+	// returns.
 	//
 	// EncryptStream and DecryptStream handle the first 128 KiB of
 	// plaintext of a stream in the calling goroutine, then go parallel:
