@@ -82,15 +82,46 @@ type Options struct {
 	// what Encrypt writes (set Suite for that).
 	UnsignedOnly bool
 
-	// Concurrency is how many goroutines Encrypt and EncryptAppend use to
-	// seal the frames of one message: 0 means runtime.GOMAXPROCS(0), 1 seals
-	// them in the calling goroutine. Messages under 128 KiB are always sealed
-	// in the calling goroutine. The goroutines seal disjoint frames straight
-	// into the output, so the message is byte for byte what one goroutine
-	// writes and no memory is added; all of them have finished when the call
-	// returns. Decrypt, DecryptAppend and the streams work in the calling
-	// goroutine whatever the setting (parallel opening is not implemented
-	// yet).
+	// Concurrency is how many goroutines seal or open the frames of one
+	// message: 0 means runtime.GOMAXPROCS(0), 1 works in the calling
+	// goroutine only (the serial path); negative values are refused. The
+	// bytes written are the same whatever the setting.
+	//
+	// For Encrypt and EncryptAppend, a plaintext of 512 KiB or more is
+	// sealed on up to Concurrency goroutines, each writing its frames
+	// straight into their place in the message; for the signed suite the
+	// calling goroutine hashes groups of frames in order while the others
+	// seal. For Decrypt, DecryptAppend and DecryptWithHeader, a framed body
+	// of 512 KiB or more is checked frame header by frame header in the
+	// calling goroutine and then opened on up to Concurrency goroutines (the
+	// caller among them), each frame straight into its place in the
+	// plaintext; for the signed suites the caller hashes and verifies the
+	// signature meanwhile. Smaller messages, non-framed bodies and
+	// Concurrency 1 use the calling goroutine only. The output, and on
+	// failure the error, are those of Concurrency 1; a failing frame stops
+	// every goroutine before its next frame; no memory is added beyond a
+	// few words per goroutine; every goroutine has ended when the call
+	// returns.
+	//
+	// EncryptStream and DecryptStream handle the first 128 KiB of
+	// plaintext of a stream in the calling goroutine, then go parallel:
+	// frames pass through a ring of 2·Concurrency groups of frames, a group
+	// being one frame or, for frames under 32 KiB, up to 64 KiB of them (at
+	// most 32 frames); one allocation per stream, at most 256 MiB unless
+	// that is under 2 frames. That is at most
+	// 2·Concurrency·max(FrameLength+32, 64 KiB) bytes for EncryptStream and
+	// 2·Concurrency·max(FrameLength+16, 64 KiB) for DecryptStream, on top
+	// of the serial path's buffers (Concurrency above 256 counts as 256
+	// there). Up to Concurrency goroutines per stream are started on demand
+	// (and the calling goroutine seals or opens queued frames itself while
+	// it waits for the oldest); they only seal or open frames in the ring's
+	// slots, and each exits as soon as no frame waits, so a stream that is
+	// abandoned (never closed, never read to the end) leaves none behind
+	// once its frames in flight are done: nothing needs closing. dst and
+	// src are used only by the caller's goroutine, inside Write, Close,
+	// Read and WriteTo; frames are hashed (signed suites), written and
+	// released strictly in order. The stream documentation says what a
+	// failure stops.
 	Concurrency int
 }
 

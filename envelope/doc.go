@@ -99,6 +99,24 @@
 // released only after its tag verifies, so DecryptStream holds it whole,
 // up to Options.MaxFrameLength.
 //
+// # Concurrency
+//
+// A [Client] is safe for concurrent use; the streams it returns are not
+// (one goroutine at a time calls Write and Close, or Read and WriteTo).
+// Options.Concurrency sets how many goroutines seal or open the frames of
+// one message: 0, the default, means GOMAXPROCS, and 1 the serial path
+// (everything in the calling goroutine). Frames are independent (each has
+// its own IV and AAD), so the bytes written are the same whatever the
+// setting. [Client.EncryptStream] and [Client.DecryptStream] go parallel
+// after their first 128 KiB: worker goroutines, started on demand and
+// ending as soon as no frame waits, only seal or open frames in the
+// stream's own ring of 2·Concurrency groups of frames (a frame, or 64 KiB
+// of small ones); the caller's goroutine alone reads src and writes dst,
+// hashes the frames for the signature in order, and writes or releases
+// them strictly in order. A frame that fails stops the stream: no
+// plaintext of a later frame is released. An abandoned stream needs no
+// Close: its goroutines end once the frames in flight are done.
+//
 // # Errors and secrets
 //
 // Every failure caused by the message bytes or by the encryption context

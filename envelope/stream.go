@@ -14,12 +14,31 @@ import (
 )
 
 // EncryptStream writes a message to dst as plaintext is written to the
-// returned WriteCloser: the header at once (after the KMS call), then one
-// frame each time FrameLength bytes have arrived, and the final frame (and
-// for the signed suite the signature) on Close. Memory stays at about two
-// frames whatever the size. Close must be called to complete the message; a
-// message without its final frame does not decrypt. Errors from dst stick:
-// every later Write and Close returns them.
+// returned WriteCloser: the header at once (after the KMS call), then the
+// frames as FrameLength bytes arrive, and the final frame (and for the
+// signed suite the signature) on Close. Close must be called to complete the
+// message; a message without its final frame does not decrypt. Close twice
+// returns what the first returned; Write after Close fails. The
+// WriteCloser is not safe for concurrent use.
+//
+// With Options.Concurrency 1, and for the first 128 KiB of any stream,
+// each frame is sealed and written to dst inside the Write that completes
+// it, and memory stays at about two frames. After that (Concurrency 0 or
+// above 1), frames are sealed by up to Concurrency goroutines while the
+// caller's goroutine hashes (signed suite) and writes the earlier ones to
+// dst, strictly in order: dst is only written inside Write and Close, on
+// the caller's goroutine. Write copies a partial frame into the stream's
+// own slot, and whole frames of p are sealed from p and written before
+// Write returns, so p is never retained; copied frames (up to the ring's
+// 2·Concurrency groups) may still be in flight when Write returns, and a
+// later Write or Close writes them. Memory stays at about 2·FrameLength +
+// 2·Concurrency·max(FrameLength+32, 64 KiB) bytes whatever the size (see
+// Options.Concurrency).
+//
+// Errors from dst stick: the frame whose write failed is the last one dst
+// is asked to take; the error is returned by the Write or Close that wrote
+// it and by every later Write and Close, frames in flight are dropped, and
+// the stream's plaintext is cleared.
 func (c *Client) EncryptStream(ctx context.Context, dst io.Writer, encryptionContext map[string]string) (io.WriteCloser, error) {
 	m, err := c.encryptionMaterials(ctx, encryptionContext, -1)
 	if err != nil {
@@ -31,7 +50,8 @@ func (c *Client) EncryptStream(ctx context.Context, dst io.Writer, encryptionCon
 	if err != nil {
 		return nil, err
 	}
-	w := &encWriter{dst: dst, f: f, seq: 1, frameLength: c.opts.FrameLength, signer: signer, rand: c.opts.Rand}
+	w := &encWriter{dst: dst, f: f, seq: 1, frameLength: c.opts.FrameLength, signer: signer, rand: c.opts.Rand,
+		workers: c.streamWorkers(), parallelAfter: parallelStreamAfter}
 	w.buf = make([]byte, 0, w.frameLength)
 	w.out = make([]byte, 0, w.frameLength+frameOverhead(true))
 	if signer != nil {
@@ -57,6 +77,14 @@ type encWriter struct {
 	hash        hash.Hash
 	err         error
 	closed      bool
+
+	// The parallel path (parstream_enc.go): once sealed reaches
+	// parallelAfter and workers > 1, frames go through par.
+	workers       int
+	parallelAfter int64
+	sealed        int64 // plaintext bytes sealed serially
+	par           *frameRing
+	fill          int // plaintext bytes of the frame being filled in par's next slot
 }
 
 func (w *encWriter) String() string       { return "envelope.EncryptStream{redacted}" }
@@ -85,6 +113,13 @@ func (w *encWriter) Write(p []byte) (int, error) {
 	}
 	n := 0
 	for len(p) > 0 {
+		if w.par == nil && w.workers > 1 && len(w.buf) == 0 && w.sealed >= w.parallelAfter && ringSlots(w.workers, w.frameLength+regularFrameOverhead) > 0 {
+			w.startParallel()
+		}
+		if w.par != nil {
+			m, err := w.writeParallel(p)
+			return n + m, err
+		}
 		var frame []byte
 		if len(w.buf) == 0 && len(p) >= w.frameLength {
 			frame, p = p[:w.frameLength], p[w.frameLength:]
@@ -105,6 +140,7 @@ func (w *encWriter) Write(p []byte) (int, error) {
 		}
 		w.out = w.f.seal(w.out[:0], w.seq, false, frame)
 		w.seq++
+		w.sealed += int64(w.frameLength)
 		if len(w.buf) > 0 {
 			clear(w.buf)
 			w.buf = w.buf[:0]
@@ -123,8 +159,18 @@ func (w *encWriter) Close() error {
 		return w.err
 	}
 	w.closed = true
-	w.out = w.f.seal(w.out[:0], w.seq, true, w.buf)
-	clear(w.buf)
+	last := w.buf
+	if w.par != nil {
+		if err := w.drain(); err != nil {
+			return err
+		}
+		last = w.partial()
+	}
+	w.out = w.f.seal(w.out[:0], w.seq, true, last)
+	clear(last)
+	if w.par != nil {
+		w.par.wipe()
+	}
 	if err := w.emit(w.out); err != nil {
 		return err
 	}
@@ -150,7 +196,7 @@ func (w *encWriter) Close() error {
 // suite and encryption context. The Reader releases each frame's plaintext
 // only after that frame's tag verifies, and the final frame's only after the
 // signature verifies (signed suites) and src has ended; memory stays at
-// about one frame.
+// about one frame (serial path; see below for the parallel one).
 // Regular frames of a signed message are released before the signature is
 // checked, as in every streaming AWS Encryption SDK: a consumer that must not
 // act on data before its message is authenticated sets Options.UnsignedOnly
@@ -160,6 +206,25 @@ func (w *encWriter) Close() error {
 // allocated for it. After the header, an unbuffered src is read in blocks of
 // 64 KiB (so up to 64 KiB past the message may be read: the message must be
 // all of src anyway); io.Copy from the Reader uses its WriteTo.
+//
+// With Options.Concurrency 1, and for the first 128 KiB of plaintext of
+// any framed message, each frame is read and opened inside the Read or
+// WriteTo that needs it. After that (Concurrency 0 or above 1), Read and
+// WriteTo read up to the ring's 2·Concurrency groups of frames ahead of
+// what they released (see Options.Concurrency), on the caller's goroutine
+// (src is read there only), hashing them in order as they are read
+// (signed suites); up to Concurrency goroutines open them in the Reader's
+// own slots, and their plaintext is released strictly in order, each
+// frame only once it verified. A frame that fails stops the stream: the
+// frames before it are released, none after it ever is (their plaintext
+// is cleared, and frames not yet opened are skipped), and ErrDecrypt
+// sticks; a source that fails or ends early is reported once the whole
+// frames before the failure were released, as on the serial path. The
+// final frame is opened only after every earlier frame was released, then
+// the signature and the end of src are checked before it is released.
+// Memory stays at about FrameLength + 2·Concurrency·max(FrameLength+16,
+// 64 KiB) bytes and the 64 KiB read block; the frame slots are allocated
+// only once the first 128 KiB of the message authenticated.
 //
 // A non-framed body (message format version 1, or 2 from some writers) is
 // one AES-GCM ciphertext whose tag comes at its end. The Reader releases
@@ -203,7 +268,8 @@ func (c *Client) newReader(ctx context.Context, h *Header, raw []byte, body io.R
 	if err := requireContext(h.EncryptionContext, encryptionContext); err != nil {
 		return nil, err
 	}
-	d := &Reader{src: body, h: h, frameLength: h.FrameLength, seq: 1, limit: limit, streaming: streaming}
+	d := &Reader{src: body, h: h, frameLength: h.FrameLength, seq: 1, limit: limit, streaming: streaming,
+		workers: c.streamWorkers(), parallelAfter: parallelStreamAfter}
 	var err error
 	if h.Suite.signed() {
 		if d.pub, err = verifier(h); err != nil {
@@ -317,7 +383,9 @@ func readHeader(src io.Reader, maxKeys int) ([]byte, error) {
 // releases only verified plaintext (see DecryptStream) and returns io.EOF
 // only when the whole message verified. It holds the content key, so it
 // redacts itself in fmt and slog output. A Reader is not safe for concurrent
-// use; its zero value is not usable (DecryptStream makes Readers).
+// use; its zero value is not usable (DecryptStream makes Readers). A Reader
+// needs no Close: on the parallel path, the goroutines opening frames read
+// ahead end by themselves, whether or not the Reader is read to the end.
 type Reader struct {
 	src         io.Reader
 	h           *Header
@@ -340,6 +408,16 @@ type Reader struct {
 	// body is opened in place.
 	mem     *bytes.Reader
 	memBody []byte
+
+	// The parallel path (parstream_dec.go), for DecryptStream's framed
+	// bodies once released reaches parallelAfter and workers > 1.
+	workers       int
+	parallelAfter int64
+	released      int64 // plaintext bytes released serially
+	par           *frameRing
+	held          bool  // d.out is the plaintext of par's head slot
+	sawFinal      bool  // the final frame is read into par
+	perr          error // what stopped the read-ahead, returned once the frames before it are released
 }
 
 // Header returns the message's header, authenticated under the data key
@@ -357,20 +435,22 @@ func (d *Reader) GoString() string { return d.String() }
 // LogValue redacts, for log/slog.
 func (d *Reader) LogValue() slog.Value { return slog.StringValue(d.String()) }
 
-// Read returns verified plaintext; io.EOF after the final frame. When p can
-// hold a whole regular frame, the frame is decrypted straight into p: AES-GCM
-// authenticates before anything counts as read, and on failure p is cleared.
+// Read returns verified plaintext; io.EOF after the final frame. On the
+// serial path, when p can hold a whole regular frame, the frame is decrypted
+// straight into p: AES-GCM authenticates before anything counts as read,
+// and on failure p is cleared. On the parallel path, verified plaintext is
+// copied from the Reader's slots (WriteTo hands it to w without a copy).
 func (d *Reader) Read(p []byte) (int, error) {
 	for d.pos == len(d.out) {
 		if d.err != nil {
 			return 0, d.err
 		}
 		if d.done {
-			clear(d.in[:cap(d.in)])
+			d.wipe()
 			return 0, io.EOF
 		}
 		var n int
-		n, d.err = d.next(p)
+		n, d.err = d.step(p)
 		if n > 0 {
 			return n, nil
 		}
@@ -401,38 +481,9 @@ func (d *Reader) next(p []byte) (int, error) {
 	if d.h.ContentType == NonFramed {
 		return d.single(p)
 	}
-	// A regular frame starts with 16 bytes: sequence number and IV. A final
-	// frame starts with the 0xFFFFFFFF mark, so 8 more bytes complete its
-	// sequence number, IV and content length.
-	if err := d.fill(d.hdr[:4+ivSize]); err != nil {
+	seq, final, iv, n, err := d.frameHead(cap(d.in))
+	if err != nil {
 		return 0, err
-	}
-	seq := binary.BigEndian.Uint32(d.hdr[:4])
-	final := seq == finalFrameMark
-	iv := d.hdr[4 : 4+ivSize]
-	n := d.frameLength
-	if final {
-		if err := d.fill(d.hdr[4+ivSize : 4+ivSize+8]); err != nil {
-			return 0, err
-		}
-		seq = binary.BigEndian.Uint32(d.hdr[4:8])
-		iv = d.hdr[8 : 8+ivSize]
-		// Compared as a u32 first: int(u32) is negative on 32-bit platforms
-		// for a length of 2^31 or more.
-		length := binary.BigEndian.Uint32(d.hdr[8+ivSize:])
-		if uint64(length) > uint64(d.frameLength) {
-			return 0, ErrDecrypt
-		}
-		n = int(length)
-	}
-	// Version 2 requires the IV of the sequence number; version 1 writers
-	// used it too, but the IV is read from the frame as the specification
-	// describes (message-body.md), and AES-GCM authenticates it.
-	if seq != d.seq || (!final && seq == finalFrameMark) || d.h.Version == formatVersion && string(iv) != string(d.f.frameIV(seq)) {
-		return 0, ErrDecrypt
-	}
-	if n > cap(d.in)-tagSize { // not n+tagSize, which can overflow a 32-bit int
-		return 0, ErrDecrypt // longer than what is left of an in-memory message
 	}
 	d.in = d.in[:n+tagSize]
 	if err := d.fill(d.in); err != nil {
@@ -459,6 +510,48 @@ func (d *Reader) next(p []byte) (int, error) {
 	}
 	d.out = out
 	return 0, nil
+}
+
+// frameHead reads a frame's header (sequence number, IV, and for the final
+// frame its content length) and checks it against the next sequence number
+// and the frame length. room is the ciphertext and tag the frame's buffer
+// holds (Decrypt's is what is left of the message). The IV returned is
+// within d.hdr.
+func (d *Reader) frameHead(room int) (seq uint32, final bool, iv []byte, n int, err error) {
+	// A regular frame starts with 16 bytes: sequence number and IV. A final
+	// frame starts with the 0xFFFFFFFF mark, so 8 more bytes complete its
+	// sequence number, IV and content length.
+	if err := d.fill(d.hdr[:4+ivSize]); err != nil {
+		return 0, false, nil, 0, err
+	}
+	seq = binary.BigEndian.Uint32(d.hdr[:4])
+	final = seq == finalFrameMark
+	iv = d.hdr[4 : 4+ivSize]
+	n = d.frameLength
+	if final {
+		if err := d.fill(d.hdr[4+ivSize : 4+ivSize+8]); err != nil {
+			return 0, false, nil, 0, err
+		}
+		seq = binary.BigEndian.Uint32(d.hdr[4:8])
+		iv = d.hdr[8 : 8+ivSize]
+		// Compared as a u32 first: int(u32) is negative on 32-bit platforms
+		// for a length of 2^31 or more.
+		length := binary.BigEndian.Uint32(d.hdr[8+ivSize:])
+		if uint64(length) > uint64(d.frameLength) {
+			return 0, false, nil, 0, ErrDecrypt
+		}
+		n = int(length)
+	}
+	// Version 2 requires the IV of the sequence number; version 1 writers
+	// used it too, but the IV is read from the frame as the specification
+	// describes (message-body.md), and AES-GCM authenticates it.
+	if seq != d.seq || (!final && seq == finalFrameMark) || d.h.Version == formatVersion && string(iv) != string(d.f.frameIV(seq)) {
+		return 0, false, nil, 0, ErrDecrypt
+	}
+	if n > room-tagSize { // not n+tagSize, which can overflow a 32-bit int
+		return 0, false, nil, 0, ErrDecrypt // longer than what is left of an in-memory message
+	}
+	return seq, final, iv, n, nil
 }
 
 // single reads and verifies a non-framed body: IV, u64 content length,

@@ -134,7 +134,8 @@ func TestStreamsRedact(t *testing.T) {
 }
 
 // A long stream keeps memory bounded: what it allocates does not grow with
-// the size (zero allocations per frame).
+// the size (zero allocations per frame), at Concurrency 1 and the default
+// (parallel after its first 128 KiB).
 func TestStreamMemoryBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("streams 1 GiB")
@@ -143,9 +144,21 @@ func TestStreamMemoryBounded(t *testing.T) {
 	if raceEnabled {
 		size = 128 << 20 // the race detector slows the frame loop tenfold
 	}
+	for _, concurrency := range []int{1, 0} {
+		allocated := pipeStreams(t, concurrency, 64<<10, size)
+		t.Logf("concurrency %d: streamed %d MiB through encrypt and decrypt, allocating %.2f MiB in all", concurrency, size>>20, float64(allocated)/(1<<20))
+		assert.Less(t, allocated, uint64(8<<20), "concurrency %d: allocation must not grow with the stream", concurrency)
+	}
+}
+
+// pipeStreams encrypts size bytes with EncryptStream into DecryptStream
+// through a pipe, in 256 KiB writes, and returns the bytes allocated
+// meanwhile (by the whole process: no other test runs).
+func pipeStreams(t *testing.T, concurrency, frameLength int, size int64) uint64 {
+	t.Helper()
 	k := kmstest.New()
 	c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) {
-		o.Suite, o.FrameLength = envelope.SuiteCommitKey, 64<<10
+		o.Suite, o.FrameLength, o.Concurrency = envelope.SuiteCommitKey, frameLength, concurrency
 	})
 	pr, pw := io.Pipe()
 	var ms0, ms1 runtime.MemStats
@@ -173,7 +186,5 @@ func TestStreamMemoryBounded(t *testing.T) {
 	require.NoError(t, <-errc)
 	runtime.ReadMemStats(&ms1)
 	assert.Equal(t, size, n)
-	allocated := ms1.TotalAlloc - ms0.TotalAlloc
-	t.Logf("streamed %d MiB through encrypt and decrypt, allocating %.2f MiB in all", size>>20, float64(allocated)/(1<<20))
-	assert.Less(t, allocated, uint64(8<<20), "allocation must not grow with the stream")
+	return ms1.TotalAlloc - ms0.TotalAlloc
 }

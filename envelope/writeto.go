@@ -21,7 +21,9 @@ func blockReader(src io.Reader) io.Reader {
 
 // WriteTo writes the message's plaintext to w, one verified frame at a time,
 // until the message ends (it then returns a nil error) or fails: io.Copy
-// uses it to hand whole frames to w without a buffer of its own. The same
+// uses it to hand whole frames to w without a buffer of its own (on the
+// parallel path, straight from the Reader's frame slots; w is called on the
+// caller's goroutine only). The same
 // guarantees hold as for Read: a frame reaches w only after it verified, and
 // the final frame only after the whole message did. A failed w.Write is
 // returned as is; a failed message as for Read.
@@ -41,9 +43,9 @@ func (d *Reader) WriteTo(w io.Writer) (int64, error) {
 			return total, d.err
 		}
 		if d.done {
-			clear(d.in[:cap(d.in)])
+			d.wipe()
 			return total, nil
 		}
-		_, d.err = d.next(nil) // decrypts into d.out
+		_, d.err = d.step(nil) // decrypts into d.out
 	}
 }
