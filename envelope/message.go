@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash"
 	"io"
 	"math"
 	"slices"
@@ -51,10 +52,25 @@ func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encry
 	}
 	out := slices.Grow(dst, size)
 	out = append(out, header...)
-	out = c.sealFrames(f, out, plaintext, fl, full)
+	workers := c.workers(len(plaintext), full, minParallelSeal)
+	var hh hash.Hash // the signed suite's hash, when it overlaps the sealing
+	if m.signer != nil && workers > 1 {
+		hh = newSignatureHash()
+		out = sealSigned(f, out, len(dst), plaintext, fl, full, workers, hh)
+	} else {
+		out = sealFrames(f, out, plaintext, fl, full, workers)
+	}
+	finalAt := len(out)
 	out = f.seal(out, uint32(full)+1, true, plaintext[full*fl:])
 	if m.signer != nil {
-		signed, err := appendSignature(out, len(dst), m.signer, c.opts.Rand)
+		var signed []byte
+		var err error
+		if hh != nil {
+			hh.Write(out[finalAt:])
+			signed, err = appendFooter(out, hh, m.signer, c.opts.Rand)
+		} else {
+			signed, err = appendSignature(out, len(dst), m.signer, c.opts.Rand)
+		}
 		if err != nil {
 			clear(out[len(dst):])
 			return nil, err
@@ -110,6 +126,19 @@ func (c *Client) decryptAppend(ctx context.Context, dst, message []byte, encrypt
 		return nil, nil, err
 	}
 	d.mem, d.memBody = br, body
+	if h.ContentType == Framed && c.workers(len(body), len(body), minParallelOpen) > 1 {
+		m, err := scanFrames(h, body, d.pub != nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		if w := c.workers(len(body), m.full, minParallelOpen); w > 1 {
+			out, err := openFrames(d, dst, body, &m, w)
+			if err != nil {
+				return nil, nil, err
+			}
+			return out, h, nil
+		}
+	}
 	out := slices.Grow(dst, len(body)) // plaintext is never longer than the body
 	for {
 		n, err := d.Read(out[len(out):cap(out)])

@@ -6,17 +6,32 @@ import (
 )
 
 // minParallelBytes is the smallest plaintext whose frames Encrypt seals on
-// several goroutines: below it, starting them costs more than it saves.
-const minParallelBytes = 128 << 10
+// several goroutines, and minParallelDecryptBytes the smallest body whose
+// frames Decrypt opens on several: below them, starting goroutines costs
+// more than it saves (measured: see the note of issue 15).
+const (
+	minParallelBytes        = 128 << 10
+	minParallelDecryptBytes = 128 << 10
+)
 
-// workers returns how many goroutines seal full frames of a plaintext of n
-// bytes: 1 for small messages or Options.Concurrency 1.
-func (c *Client) workers(n, full int) int {
+// minParallelSeal and minParallelOpen are the thresholds in use. They are
+// variables only so that this package's tests can lower them before any
+// test runs (parmem_export_test.go, under AWSKIT_PARMEM_FORCE) and run every
+// test on the parallel paths; nothing else changes them.
+var (
+	minParallelSeal = minParallelBytes
+	minParallelOpen = minParallelDecryptBytes
+)
+
+// workers returns how many goroutines work on the full frames of a message
+// of n bytes (plaintext to seal, or body to open): 1 under threshold bytes,
+// for Options.Concurrency 1, or for fewer than two full frames.
+func (c *Client) workers(n, full, threshold int) int {
 	w := c.opts.Concurrency
 	if w == 0 {
 		w = runtime.GOMAXPROCS(0)
 	}
-	if n < minParallelBytes {
+	if n < threshold || full < 2 {
 		return 1
 	}
 	return max(1, min(w, full))
@@ -27,8 +42,7 @@ func (c *Client) workers(n, full int) int {
 // frames straight into its place in out (every regular frame has the same
 // size), so the bytes are those of the serial loop; all have finished when
 // it returns. out has room for the frames (the caller sized it).
-func (c *Client) sealFrames(f *framer, out, plaintext []byte, fl, full int) []byte {
-	workers := c.workers(len(plaintext), full)
+func sealFrames(f *framer, out, plaintext []byte, fl, full, workers int) []byte {
 	if workers == 1 {
 		for i := range full {
 			out = f.seal(out, uint32(i)+1, false, plaintext[i*fl:(i+1)*fl])
