@@ -91,4 +91,3 @@ func TestConcurrencySameBytes(t *testing.T) {
 	_, err := envelope.New(k, keyARN, func(o *envelope.Options) { o.Concurrency = -1 })
 	assert.ErrorIs(t, err, envelope.ErrInvalidInput)
 }
-
