@@ -89,8 +89,8 @@ func tamperings(t *testing.T, msg []byte, fl int) map[string][]byte {
 				flip(start+j, 0x80)
 			}
 		}
-		flip(start+16+fl/2, 0x04)     // ciphertext
-		flip(start+size-1, 0x02)      // tag
+		flip(start+16+fl/2, 0x04) // ciphertext
+		flip(start+size-1, 0x02)  // tag
 		cases[fmt.Sprintf("cut in frame %d", i)] = msg[:start+size/2]
 		for _, d := range []int{-1, 0, 1, 15, 16, 17} {
 			cases[fmt.Sprintf("cut at frame %d%+d", i, d)] = msg[:start+d]
