@@ -7,11 +7,14 @@ import (
 
 // minParallelBytes is the smallest plaintext whose frames Encrypt seals on
 // several goroutines, and minParallelDecryptBytes the smallest body whose
-// frames Decrypt opens on several: below them, starting goroutines costs
-// more than it saves (measured: see the note of issue 15).
+// frames Decrypt opens on several: below them, starting and waking
+// goroutines cost more than they save. Chosen with BenchmarkParmemThreshold
+// on the shared 2-core machine (2026-11-26, heavily loaded): up to 256 KiB
+// the parallel paths were slower than one goroutine in every case, from
+// 1 MiB on they were not; 512 KiB keeps messages of a few frames serial.
 const (
-	minParallelBytes        = 128 << 10
-	minParallelDecryptBytes = 128 << 10
+	minParallelBytes        = 512 << 10
+	minParallelDecryptBytes = 512 << 10
 )
 
 // minParallelSeal and minParallelOpen are the thresholds in use. They are
