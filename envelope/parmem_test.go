@@ -340,3 +340,42 @@ func TestParallelOneByteFrames(t *testing.T) {
 		require.ErrorIs(t, err, envelope.ErrDecrypt)
 	}
 }
+
+// The parallel paths add no message-sized memory: Decrypt of 4 MiB in
+// 4 KiB frames at Concurrency 4 allocates the plaintext and about one frame
+// (as at Concurrency 1), and EncryptAppend into a buffer with room
+// allocates a few KiB whatever the suite (the signed suite's group
+// bookkeeping is 9 bytes per 64 KiB).
+func TestParallelMemory(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates about a message more per call")
+	}
+	k := kmstest.New()
+	keyARN := k.MustCreateKey()
+	ctx := context.Background()
+	pt := make([]byte, 4<<20)
+	measure := func(f func()) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		f()
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	for _, suite := range suites {
+		for _, cc := range []int{1, 4} {
+			c := newClient(t, k, keyARN, func(o *envelope.Options) { o.Suite, o.Concurrency = suite, cc })
+			msg, err := c.Encrypt(ctx, pt, nil)
+			require.NoError(t, err)
+			var got []byte
+			dec := measure(func() { got, err = c.Decrypt(ctx, msg, nil) })
+			require.NoError(t, err)
+			require.Len(t, got, len(pt))
+			assert.Less(t, dec, uint64(len(msg))+64<<10, "%v concurrency %d: Decrypt of %d bytes allocated %d", suite, cc, len(msg), dec)
+			buf := make([]byte, 0, len(msg)+200)
+			enc := measure(func() { _, err = c.EncryptAppend(ctx, buf, pt, nil) })
+			require.NoError(t, err)
+			assert.Less(t, enc, uint64(32<<10), "%v concurrency %d: EncryptAppend allocated %d", suite, cc, enc)
+		}
+	}
+}
