@@ -36,7 +36,9 @@ func TestConcurrencySameBytes(t *testing.T) {
 	sizes := []int{16 << 10, 3*65536 - 1, 512<<10 - 1, 512 << 10, 512<<10 + 1, 1<<20 + 5}
 	frames := []int{1, 1000, 4096, 65536, 65537}
 	if testing.Short() || raceEnabled {
-		sizes, frames = []int{512<<10 - 1, 512<<10 + 1}, []int{1, 4096, 65537}
+		// Small messages on the parallel paths (the thresholds lowered).
+		envelope.LowerParallelThresholds(t)
+		sizes, frames = []int{3000, 40_001, 200_000}, []int{1, 1000, 4096, 65537}
 	}
 	for _, suite := range suites {
 		cache := newCache(t, time.Hour)
@@ -49,7 +51,7 @@ func TestConcurrencySameBytes(t *testing.T) {
 		}
 		for _, fl := range frames {
 			for _, n := range sizes {
-				if fl == 1 && n > 16<<10 && n != 512<<10+1 {
+				if fl == 1 && n > 16<<10 && n != 512<<10+1 || n < 2*fl {
 					continue // 29 bytes a frame: slow, and the sizes below cover it
 				}
 				pt := make([]byte, n)

@@ -143,8 +143,12 @@ func TestParallelDecryptErrorsMatchSerial(t *testing.T) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
 	ctx := context.Background()
-	const fl = 4096
-	pt := bytes.Repeat([]byte("secret plaintext "), (600<<10)/17) // 149 full frames and a final one
+	fl, size := 4096, 600<<10 // 149 full frames and a final one
+	if testing.Short() || raceEnabled {
+		envelope.LowerParallelThresholds(t)
+		fl, size = 1024, 40<<10 // 39 full frames and a final one
+	}
+	pt := bytes.Repeat([]byte("secret plaintext "), size/17)
 	for _, suite := range suites {
 		clients := map[int]*envelope.Client{}
 		ccs := []int{1, 2, 3, 0}
@@ -192,8 +196,12 @@ func TestParallelDecryptRace(t *testing.T) {
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
 	ctx := context.Background()
-	const fl = 1024
-	pt := bytes.Repeat([]byte("secret plaintext "), (600<<10)/17)
+	fl, size := 1024, 600<<10
+	if testing.Short() || raceEnabled {
+		envelope.LowerParallelThresholds(t)
+		fl, size = 256, 30<<10
+	}
+	pt := bytes.Repeat([]byte("secret plaintext "), size/17)
 	before := runtime.NumGoroutine()
 	for _, suite := range suites {
 		for _, cc := range []int{0, 4} {
@@ -239,6 +247,10 @@ func TestParallelNoGoroutineLeft(t *testing.T) {
 	keyARN := k.MustCreateKey()
 	ctx := context.Background()
 	pt := make([]byte, 1<<20)
+	if testing.Short() {
+		envelope.LowerParallelThresholds(t)
+		pt = pt[:64<<10]
+	}
 	before := runtime.NumGoroutine()
 	for _, suite := range suites {
 		c := newClient(t, k, keyARN, func(o *envelope.Options) { o.Suite, o.Concurrency = suite, 8 })
@@ -276,6 +288,7 @@ func TestParallelAllocsFixed(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
+	envelope.LowerParallelThresholds(t) // 64 frames (256 KiB) take the parallel path too
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
 	ctx := context.Background()
@@ -286,7 +299,7 @@ func TestParallelAllocsFixed(t *testing.T) {
 				o.Cache = newCache(t, time.Hour)
 			})
 			allocs, encAllocs := map[int]float64{}, map[int]float64{}
-			for _, frames := range []int{1, 256, 1024} {
+			for _, frames := range []int{1, 64, 256} {
 				pt := make([]byte, frames*4096-100)
 				msg, err := c.Encrypt(ctx, pt, nil)
 				require.NoError(t, err)
@@ -303,12 +316,12 @@ func TestParallelAllocsFixed(t *testing.T) {
 				})
 				t.Logf("%v concurrency %d, %d frames: DecryptAppend %.0f allocations, EncryptAppend %.0f", suite, cc, frames, allocs[frames], encAllocs[frames])
 			}
-			// 256 and 1024 frames take the same path (parallel unless
+			// 64 and 256 frames take the same path (parallel unless
 			// Concurrency 1): the same count, give or take one (ECDSA's
 			// randomness); 1 frame takes the serial one.
-			assert.InDelta(t, allocs[256], allocs[1024], 1, "%v concurrency %d: Decrypt", suite, cc)
+			assert.InDelta(t, allocs[64], allocs[256], 1, "%v concurrency %d: Decrypt", suite, cc)
 			assert.LessOrEqual(t, allocs[256], allocs[1]+3*float64(cc), "%v concurrency %d: the goroutines cost more than 3 allocations each", suite, cc)
-			assert.InDelta(t, encAllocs[256], encAllocs[1024], 2, "%v concurrency %d: EncryptAppend", suite, cc)
+			assert.InDelta(t, encAllocs[64], encAllocs[256], 2, "%v concurrency %d: EncryptAppend", suite, cc)
 			assert.LessOrEqual(t, encAllocs[256], encAllocs[1]+2+3*float64(cc), "%v concurrency %d: EncryptAppend's goroutines", suite, cc)
 		}
 	}
@@ -322,6 +335,10 @@ func TestParallelOneByteFrames(t *testing.T) {
 	keyARN := k.MustCreateKey()
 	ctx := context.Background()
 	pt := make([]byte, 20_000) // 580 KB of frames: over the threshold
+	if testing.Short() {
+		envelope.LowerParallelThresholds(t)
+		pt = pt[:2000]
+	}
 	for i := range pt {
 		pt[i] = byte(rand.Uint32())
 	}
