@@ -19,6 +19,7 @@ import (
 
 	"github.com/awskit/awskit/envelope"
 	"github.com/awskit/awskit/envelope/kmstest"
+	"github.com/awskit/awskit/internal/legacymsg"
 )
 
 // Every test of the package (in -short mode) passes again with every
@@ -393,6 +394,36 @@ func TestParallelMemory(t *testing.T) {
 			enc := measure(func() { _, err = c.EncryptAppend(ctx, buf, pt, nil) })
 			require.NoError(t, err)
 			assert.Less(t, enc, uint64(32<<10), "%v concurrency %d: EncryptAppend allocated %d", suite, cc, enc)
+		}
+	}
+}
+
+// Messages of every legacy suite (version 1, built from the specification
+// by internal/legacymsg; signed ones with P-256/SHA-256 or P-384/SHA-384)
+// decrypt on the parallel path as on the serial one, and a flipped bit in a
+// frame fails with ErrDecrypt at every concurrency.
+func TestParallelLegacySuites(t *testing.T) {
+	size, fl := 600<<10, 4096
+	if testing.Short() || raceEnabled {
+		envelope.LowerParallelThresholds(t)
+		size, fl = 20_000, 1000
+	}
+	pt := bytes.Repeat([]byte("legacy plaintext "), size/17)
+	ec := map[string]string{"purpose": "legacy"}
+	for _, s := range legacymsg.Suites {
+		msg := legacyMessage(t, s.ID, fl, pt)
+		h, err := envelope.ParseHeader(msg)
+		require.NoError(t, err)
+		bad := bytes.Clone(msg)
+		bad[h.Size+(len(pt)/fl/2)*(fl+32)+100] ^= 1
+		for _, cc := range []int{1, 2, 4} {
+			c := legacyClient(t, func(o *envelope.Options) { o.Concurrency = cc })
+			got, err := c.Decrypt(context.Background(), msg, ec)
+			require.NoError(t, err, "%04x concurrency %d", s.ID, cc)
+			require.True(t, bytes.Equal(pt, got), "%04x concurrency %d", s.ID, cc)
+			got, err = c.Decrypt(context.Background(), bad, ec)
+			require.ErrorIs(t, err, envelope.ErrDecrypt, "%04x concurrency %d", s.ID, cc)
+			require.Nil(t, got)
 		}
 	}
 }
