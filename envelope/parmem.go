@@ -15,13 +15,17 @@ import (
 	"sync/atomic"
 )
 
-// groupBytes is about how much plaintext a goroutine takes at a time: a
-// group of frames (at least one) that Decrypt opens, or that EncryptAppend
+// groupBytes is about how many bytes of frames a goroutine takes at a time:
+// a group of frames (at least one) that Decrypt opens, or that EncryptAppend
 // seals before the signed suite's hash may read it.
 const groupBytes = 64 << 10
 
-// groupFrames returns how many frames of frameLength bytes make a group.
-func groupFrames(frameLength int) int { return max(1, groupBytes/frameLength) }
+// groupFrames returns how many frames of frameLength bytes of plaintext make
+// a group. Counted in frame bytes, overhead included: with 1-byte frames a
+// group is about 2,000 frames, not 65,536.
+func groupFrames(frameLength int) int {
+	return max(1, groupBytes/(frameLength+regularFrameOverhead))
+}
 
 // memFrames is the layout of a framed body in memory, checked by
 // scanFrames: every regular frame has the same size, so frame i (from 0)

@@ -192,3 +192,14 @@ func TestScanFramesHostile(t *testing.T) {
 	assert.Equal(t, 0, m.full)
 	assert.Equal(t, 0, m.frameSize)
 }
+
+// Groups are counted in frame bytes: even 1-byte frames make many groups of
+// a message over the threshold, so several goroutines share it.
+func TestGroupFrames(t *testing.T) {
+	assert.Equal(t, 1985, groupFrames(1)) // 65536 / 33
+	assert.Equal(t, 15, groupFrames(4096))
+	assert.Equal(t, 1, groupFrames(65536))
+	assert.Equal(t, 1, groupFrames(maxFrameLength))
+	full := (600 << 10) / (1 + regularFrameOverhead)
+	assert.Greater(t, (full+groupFrames(1)-1)/groupFrames(1), 8)
+}
