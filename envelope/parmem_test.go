@@ -427,3 +427,45 @@ func TestParallelLegacySuites(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParallelDecryptMatchesSerial: whatever the bytes, Decrypt on the
+// parallel path (thresholds lowered, Concurrency 4) returns what Concurrency
+// 1 returns: the same plaintext, or the same error and nil; never a panic.
+// Seeded with messages of both suites and some of their tamperings.
+func FuzzParallelDecryptMatchesSerial(f *testing.F) {
+	envelope.LowerParallelThresholds(f)
+	k := kmstest.New()
+	keyARN := k.MustCreateKey()
+	ctx := context.Background()
+	clients := map[envelope.Suite][2]*envelope.Client{}
+	for _, suite := range suites {
+		serial := newClient(f, k, keyARN, func(o *envelope.Options) { o.Suite, o.FrameLength, o.Concurrency = suite, 64, 1 })
+		parallel := newClient(f, k, keyARN, func(o *envelope.Options) { o.Suite, o.FrameLength, o.Concurrency = suite, 64, 4 })
+		clients[suite] = [2]*envelope.Client{serial, parallel}
+		for _, n := range []int{0, 64, 300, 1000} {
+			msg, err := parallel.Encrypt(ctx, bytes.Repeat([]byte("p"), n), nil)
+			require.NoError(f, err)
+			f.Add(msg)
+			if n > 0 {
+				f.Add(msg[:len(msg)-1])
+				f.Add(append(bytes.Clone(msg), 0))
+				bad := bytes.Clone(msg)
+				bad[len(bad)/2] ^= 1
+				f.Add(bad)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		for _, suite := range suites {
+			c := clients[suite]
+			want, errWant := c[0].Decrypt(ctx, msg, nil)
+			got, err := c[1].Decrypt(ctx, msg, nil)
+			if (errWant == nil) != (err == nil) || errWant != nil && errWant.Error() != err.Error() {
+				t.Fatalf("%v: serial %v, parallel %v", suite, errWant, err)
+			}
+			if !bytes.Equal(want, got) || (err != nil && got != nil) {
+				t.Fatalf("%v: other plaintext", suite)
+			}
+		}
+	})
+}
