@@ -21,8 +21,9 @@ import (
 // is sealed on up to Options.Concurrency goroutines (runtime.GOMAXPROCS(0)
 // for 0; Concurrency 1 seals every frame in the calling goroutine). Every
 // regular frame has the same size, so each goroutine seals its frames
-// straight into their place in the message. Unsigned suite: the goroutines
-// take contiguous runs of frames and the caller waits for them. Signed
+// straight into their place in the message. Unsigned suite: the calling
+// goroutine and Concurrency-1 others seal one contiguous run of frames
+// each. Signed
 // suite: Concurrency-1 goroutines (at least one) take groups of about
 // 64 KiB of frames in turn, and the calling goroutine hashes the header and
 // then each group, in order, as soon as it is sealed, so the SHA-384

@@ -41,10 +41,10 @@ func (c *Client) workers(n, full, threshold int) int {
 }
 
 // sealFrames appends the full frames of plaintext (frames 1 to full, of fl
-// bytes each) to out. With several workers each seals a contiguous run of
-// frames straight into its place in out (every regular frame has the same
-// size), so the bytes are those of the serial loop; all have finished when
-// it returns. out has room for the frames (the caller sized it).
+// bytes each) to out. With several workers (the calling goroutine and
+// workers-1 others) each seals a contiguous run of frames straight into its
+// place in out (every regular frame has the same size), so the bytes are
+// those of the serial loop; all have finished when it returns. out has room for the frames (the caller sized it).
 func sealFrames(f *framer, out, plaintext []byte, fl, full, workers int) []byte {
 	if workers == 1 {
 		for i := range full {
@@ -56,19 +56,23 @@ func sealFrames(f *framer, out, plaintext []byte, fl, full, workers int) []byte 
 	start := len(out)
 	body := out[start : start+full*frameSize]
 	per := (full + workers - 1) / workers
+	run := func(lo, hi int) {
+		fw := *f // its own IV and AAD scratch; the AEAD is read-only
+		for i := lo; i < hi; i++ {
+			off := i * frameSize
+			fw.seal(body[off:off], uint32(i)+1, false, plaintext[i*fl:(i+1)*fl])
+		}
+	}
+	// The calling goroutine seals the first run, the others one run each.
 	var wg sync.WaitGroup
-	for lo := 0; lo < full; lo += per {
-		hi := min(full, lo+per)
+	for lo := per; lo < full; lo += per {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			fw := *f // its own IV and AAD scratch; the AEAD is read-only
-			for i := lo; i < hi; i++ {
-				off := i * frameSize
-				fw.seal(body[off:off], uint32(i)+1, false, plaintext[i*fl:(i+1)*fl])
-			}
+			run(lo, min(full, lo+per))
 		}()
 	}
+	run(0, per)
 	wg.Wait()
 	return out[:start+len(body)]
 }
