@@ -23,15 +23,14 @@ import (
 // regular frame has the same size, so each goroutine seals its frames
 // straight into their place in the message. Unsigned suite: the calling
 // goroutine and Concurrency-1 others seal one contiguous run of frames
-// each. Signed
-// suite: Concurrency-1 goroutines (at least one) take groups of about
-// 64 KiB of frames in turn, and the calling goroutine hashes the header and
-// then each group, in order, as soon as it is sealed, so the SHA-384
-// overlaps the sealing. The message is byte for byte what Concurrency 1
-// writes (for the signed suite up to the signature, which ECDSA randomizes
-// anyway), the only memory added is a few words per goroutine (and for the
-// signed suite 9 bytes per group), and every goroutine has ended when
-// EncryptAppend returns.
+// each. Signed suite: Concurrency-1 goroutines (at least one) take groups
+// of about 64 KiB of frames in turn, and the calling goroutine hashes the
+// header and then each group, in order, as soon as it is sealed, so the
+// SHA-384 overlaps the sealing. For the same data key and message ID the
+// message is byte for byte what Concurrency 1 writes (the signed suite's
+// ECDSA signature is randomized in any case), the only memory added is a
+// few words per goroutine (and for the signed suite 9 bytes per group), and
+// every goroutine has ended when EncryptAppend returns.
 func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encryptionContext map[string]string) ([]byte, error) {
 	fl := c.opts.FrameLength
 	full := len(plaintext) / fl
