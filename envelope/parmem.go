@@ -20,11 +20,14 @@ import (
 // seals before the signed suite's hash may read it.
 const groupBytes = 64 << 10
 
-// groupFrames returns how many frames of frameLength bytes of plaintext make
-// a group. Counted in frame bytes, overhead included: with 1-byte frames a
-// group is about 2,000 frames, not 65,536.
-func groupFrames(frameLength int) int {
-	return max(1, groupBytes/(frameLength+regularFrameOverhead))
+// groupFrames returns how many of full frames of frameLength bytes of
+// plaintext make a group for workers goroutines: about groupBytes of frames,
+// counted with their overhead (with 1-byte frames a group is 1,985 frames,
+// not 65,536), and at most a quarter of a goroutine's share, so that a
+// small message still makes several groups per goroutine to balance.
+func groupFrames(frameLength, full, workers int) int {
+	share := (full + 4*workers - 1) / (4 * workers)
+	return max(1, min(groupBytes/(frameLength+regularFrameOverhead), share))
 }
 
 // memFrames is the layout of a framed body in memory, checked by
@@ -116,7 +119,7 @@ func openFrames(d *Reader, dst, body []byte, m *memFrames, workers int) ([]byte,
 	out := slices.Grow(dst, len(body)) // plaintext is never longer than the body
 	base := len(out)
 	pt := out[base : base+m.full*fl+m.finalN]
-	per := groupFrames(fl)
+	per := groupFrames(fl, m.full, workers)
 	groups := (m.full + per - 1) / per
 	var failed atomic.Bool
 	var nextGroup atomic.Int64
@@ -184,7 +187,7 @@ func sealSigned(f *framer, out []byte, start int, plaintext []byte, fl, full, wo
 	frameSize := fl + regularFrameOverhead
 	base := len(out)
 	body := out[base : base+full*frameSize]
-	per := groupFrames(fl)
+	per := groupFrames(fl, full, workers)
 	groups := (full + per - 1) / per
 	done := make(chan int, groups)
 	var nextGroup atomic.Int64

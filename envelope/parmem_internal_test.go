@@ -193,13 +193,17 @@ func TestScanFramesHostile(t *testing.T) {
 	assert.Equal(t, 0, m.frameSize)
 }
 
-// Groups are counted in frame bytes: even 1-byte frames make many groups of
-// a message over the threshold, so several goroutines share it.
+// Groups are counted in frame bytes, and a message makes at least about
+// four groups per goroutine: even 1-byte frames, or a small message, are
+// shared among the goroutines.
 func TestGroupFrames(t *testing.T) {
-	assert.Equal(t, 1985, groupFrames(1)) // 65536 / 33
-	assert.Equal(t, 15, groupFrames(4096))
-	assert.Equal(t, 1, groupFrames(65536))
-	assert.Equal(t, 1, groupFrames(maxFrameLength))
+	const many = 1 << 30
+	assert.Equal(t, 1985, groupFrames(1, many, 2)) // 65536 / 33
+	assert.Equal(t, 15, groupFrames(4096, many, 2))
+	assert.Equal(t, 1, groupFrames(65536, many, 2))
+	assert.Equal(t, 1, groupFrames(maxFrameLength, many, 2))
+	assert.Equal(t, 1, groupFrames(1, 2, 2))
+	assert.Equal(t, 8, groupFrames(256, 120, 4)) // 120 frames, 4 goroutines: 15 groups
 	full := (600 << 10) / (1 + regularFrameOverhead)
-	assert.Greater(t, (full+groupFrames(1)-1)/groupFrames(1), 8)
+	assert.Greater(t, (full+groupFrames(1, full, 2)-1)/groupFrames(1, full, 2), 8)
 }

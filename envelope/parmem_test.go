@@ -258,27 +258,23 @@ func TestParallelNoGoroutineLeft(t *testing.T) {
 		for range 5 {
 			msg, err := c.Encrypt(ctx, pt, nil)
 			require.NoError(t, err)
-			require.Equal(t, before, runtime.NumGoroutine()-exiting(before), "after Encrypt")
+			require.True(t, settled(before), "after Encrypt: goroutines %d before, %d after", before, runtime.NumGoroutine())
 			buf, err := c.EncryptAppend(ctx, make([]byte, 0, len(msg)), pt, nil)
 			require.NoError(t, err)
+			require.True(t, settled(before), "after EncryptAppend")
 			_, err = c.Decrypt(ctx, buf, nil)
 			require.NoError(t, err)
+			require.True(t, settled(before), "after Decrypt")
 			_, _, err = c.DecryptWithHeader(ctx, msg, nil)
 			require.NoError(t, err)
+			require.True(t, settled(before), "after DecryptWithHeader")
 			msg[len(msg)/2] ^= 1
 			_, err = c.DecryptAppend(ctx, nil, msg, nil)
 			require.ErrorIs(t, err, envelope.ErrDecrypt)
+			require.True(t, settled(before), "after a failing DecryptAppend")
 		}
 	}
 	assert.True(t, settled(before), "goroutines: %d before, %d after", before, runtime.NumGoroutine())
-}
-
-// exiting returns how many goroutines above n are still counted; they must
-// have ended within 5 s (a goroutine ends a moment after its deferred
-// WaitGroup.Done).
-func exiting(n int) int {
-	settled(n)
-	return runtime.NumGoroutine() - n
 }
 
 // Decrypt allocates a fixed number of times whatever the number of frames,
