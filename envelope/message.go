@@ -107,9 +107,9 @@ func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encry
 // the message bytes or the required context matches ErrDecrypt. To read the
 // authenticated suite and full encryption context, use DecryptWithHeader.
 //
-// Decrypt reads the body with DecryptStream's frame reader, so both apply
-// the same checks; it returns the plaintext only after io.EOF, which the
-// reader gives only when everything verified.
+// On one goroutine Decrypt reads the body with DecryptStream's frame
+// reader, so both apply the same checks; it returns the plaintext only after
+// io.EOF, which the reader gives only when everything verified.
 //
 // Concurrency: a framed body of 512 KiB or more (two full frames at least)
 // is opened on up to Options.Concurrency goroutines (runtime.GOMAXPROCS(0)

@@ -18,9 +18,11 @@ const (
 )
 
 // minParallelSeal and minParallelOpen are the thresholds in use. They are
-// variables only so that this package's tests can lower them before any
-// test runs (parmem_export_test.go, under AWSKIT_PARMEM_FORCE) and run every
-// test on the parallel paths; nothing else changes them.
+// variables only so that this package's tests can lower them
+// (parmem_export_test.go): before any test runs, under AWSKIT_PARMEM_FORCE,
+// to run every test on the parallel paths, or for the length of one test
+// that does not run in parallel with others (LowerParallelThresholds);
+// nothing else changes them.
 var (
 	minParallelSeal = minParallelBytes
 	minParallelOpen = minParallelDecryptBytes
