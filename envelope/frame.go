@@ -111,3 +111,52 @@ func (f *framer) openSingle(dst []byte, iv, ciphertextAndTag []byte) ([]byte, er
 func (f *framer) headerTag(iv, body []byte) []byte {
 	return f.aead.Seal(nil, iv, nil, body)
 }
+
+// Bytes of a frame's header before its ciphertext: a regular frame's
+// sequence number and IV, and a final frame's mark, sequence number, IV and
+// content length.
+const (
+	regularFrameStart = 4 + ivSize
+	finalFrameStart   = 4 + 4 + ivSize + 4
+)
+
+// finalMarked reports whether a frame whose first bytes are b (4 or more) is
+// the final frame: it starts with the 0xFFFFFFFF mark.
+func finalMarked(b []byte) bool { return binary.BigEndian.Uint32(b) == finalFrameMark }
+
+// checkFrameStart parses and checks a frame's header, b: its first
+// regularFrameStart bytes, or finalFrameStart for a final frame (b starts
+// with the mark, see finalMarked). want is the sequence number the frame
+// must carry, frameLength the header's (1 to 2^31-1), version the message
+// format version. It returns the frame's IV (within b) and its content
+// length: frameLength for a regular frame. Every failure is ErrDecrypt: a
+// final frame longer than frameLength (compared as u32 first: int(u32) is
+// negative on 32-bit platforms for 2^31 or more), another sequence number,
+// or in version 2 an IV other than the sequence number's. Version 1 writers
+// used that IV too, but the IV is read from the frame as the specification
+// describes (message-body.md), and AES-GCM authenticates it.
+func checkFrameStart(b []byte, version int, want uint32, frameLength int) (iv []byte, n int, err error) {
+	seq := binary.BigEndian.Uint32(b)
+	iv, n = b[4:4+ivSize], frameLength
+	final := seq == finalFrameMark
+	if final {
+		seq = binary.BigEndian.Uint32(b[4:])
+		iv = b[8 : 8+ivSize]
+		length := binary.BigEndian.Uint32(b[8+ivSize:])
+		if uint64(length) > uint64(frameLength) {
+			return nil, 0, ErrDecrypt
+		}
+		n = int(length)
+	}
+	if seq != want || (!final && seq == finalFrameMark) || version == formatVersion && !sequenceIV(iv, seq) {
+		return nil, 0, ErrDecrypt
+	}
+	return iv, n, nil
+}
+
+// sequenceIV reports whether iv is the IV of sequence number seq: 8 zero
+// bytes and seq (what frameIV returns), without the framer's scratch, so
+// that several goroutines may call it.
+func sequenceIV(iv []byte, seq uint32) bool {
+	return len(iv) == ivSize && binary.BigEndian.Uint64(iv) == 0 && binary.BigEndian.Uint32(iv[8:]) == seq
+}
