@@ -520,38 +520,25 @@ func (d *Reader) next(p []byte) (int, error) {
 func (d *Reader) frameHead(room int) (seq uint32, final bool, iv []byte, n int, err error) {
 	// A regular frame starts with 16 bytes: sequence number and IV. A final
 	// frame starts with the 0xFFFFFFFF mark, so 8 more bytes complete its
-	// sequence number, IV and content length.
-	if err := d.fill(d.hdr[:4+ivSize]); err != nil {
+	// sequence number, IV and content length. checkFrameStart applies the
+	// checks Decrypt's parallel path applies too.
+	if err := d.fill(d.hdr[:regularFrameStart]); err != nil {
 		return 0, false, nil, 0, err
 	}
-	seq = binary.BigEndian.Uint32(d.hdr[:4])
-	final = seq == finalFrameMark
-	iv = d.hdr[4 : 4+ivSize]
-	n = d.frameLength
-	if final {
-		if err := d.fill(d.hdr[4+ivSize : 4+ivSize+8]); err != nil {
+	b := d.hdr[:regularFrameStart]
+	if final = finalMarked(b); final {
+		if err := d.fill(d.hdr[regularFrameStart:finalFrameStart]); err != nil {
 			return 0, false, nil, 0, err
 		}
-		seq = binary.BigEndian.Uint32(d.hdr[4:8])
-		iv = d.hdr[8 : 8+ivSize]
-		// Compared as a u32 first: int(u32) is negative on 32-bit platforms
-		// for a length of 2^31 or more.
-		length := binary.BigEndian.Uint32(d.hdr[8+ivSize:])
-		if uint64(length) > uint64(d.frameLength) {
-			return 0, false, nil, 0, ErrDecrypt
-		}
-		n = int(length)
+		b = d.hdr[:finalFrameStart]
 	}
-	// Version 2 requires the IV of the sequence number; version 1 writers
-	// used it too, but the IV is read from the frame as the specification
-	// describes (message-body.md), and AES-GCM authenticates it.
-	if seq != d.seq || (!final && seq == finalFrameMark) || d.h.Version == formatVersion && string(iv) != string(d.f.frameIV(seq)) {
-		return 0, false, nil, 0, ErrDecrypt
+	if iv, n, err = checkFrameStart(b, d.h.Version, d.seq, d.frameLength); err != nil {
+		return 0, false, nil, 0, err
 	}
 	if n > room-tagSize { // not n+tagSize, which can overflow a 32-bit int
 		return 0, false, nil, 0, ErrDecrypt // longer than what is left of an in-memory message
 	}
-	return seq, final, iv, n, nil
+	return d.seq, final, iv, n, nil
 }
 
 // single reads and verifies a non-framed body: IV, u64 content length,
