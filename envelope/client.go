@@ -84,8 +84,9 @@ type Options struct {
 
 	// Concurrency is how many goroutines seal or open the frames of one
 	// message: 0 means runtime.GOMAXPROCS(0), 1 works in the calling
-	// goroutine only (the serial path); negative values are refused. The
-	// bytes written are the same whatever the setting.
+	// goroutine only (the serial path); negative values are refused, and
+	// values above 256 count as 256 (no call or stream starts more
+	// goroutines). The bytes written are the same whatever the setting.
 	//
 	// For Encrypt and EncryptAppend, a plaintext of 512 KiB or more is
 	// sealed on up to Concurrency goroutines, each writing its frames
@@ -111,8 +112,7 @@ type Options struct {
 	// that is under 2 frames. That is at most
 	// 2·Concurrency·max(FrameLength+32, 64 KiB) bytes for EncryptStream and
 	// 2·Concurrency·max(FrameLength+16, 64 KiB) for DecryptStream, on top
-	// of the serial path's buffers (Concurrency above 256 counts as 256
-	// there). Up to Concurrency goroutines per stream are started on demand
+	// of the serial path's buffers. Up to Concurrency goroutines per stream are started on demand
 	// (and the calling goroutine seals or opens queued frames itself while
 	// it waits for the oldest); they only seal or open frames in the ring's
 	// slots, and each exits as soon as no frame waits, so a stream that is

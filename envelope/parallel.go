@@ -39,7 +39,7 @@ func (c *Client) workers(n, full, threshold int) int {
 	if n < threshold || full < 2 {
 		return 1
 	}
-	return max(1, min(w, full))
+	return max(1, min(w, full, maxStreamWorkers))
 }
 
 // sealFrames appends the full frames of plaintext (frames 1 to full, of fl

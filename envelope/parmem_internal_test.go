@@ -207,3 +207,22 @@ func TestGroupFrames(t *testing.T) {
 	full := (600 << 10) / (1 + regularFrameOverhead)
 	assert.Greater(t, (full+groupFrames(1, full, 2)-1)/groupFrames(1, full, 2), 8)
 }
+
+// Options.Concurrency above 256 counts as 256 for the in-memory paths too
+// (the doc's promise): a huge setting does not start a goroutine per frame.
+func TestWorkersBoundedLikeStreams(t *testing.T) {
+	for _, tc := range []struct {
+		concurrency, full, want int
+	}{
+		{1 << 20, 1 << 20, maxStreamWorkers},
+		{maxStreamWorkers + 1, 1 << 10, maxStreamWorkers},
+		{maxStreamWorkers, 1 << 10, maxStreamWorkers},
+		{1 << 20, 3, 3},
+		{1, 1 << 10, 1},
+	} {
+		c := &Client{opts: Options{Concurrency: tc.concurrency}}
+		if got := c.workers(1<<30, tc.full, 0); got != tc.want {
+			t.Errorf("Concurrency %d, %d frames: %d workers, want %d", tc.concurrency, tc.full, got, tc.want)
+		}
+	}
+}
