@@ -1,0 +1,94 @@
+package envelope_test
+
+// Tests written for surviving mutants of the keyring files (issue 20,
+// mutation testing of keyring.go, kmskeyring.go, rawaes.go, rawrsa.go and
+// multi.go). Each names what it pins; MUTATION.md lists the mutants.
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awskit/awskit/envelope"
+	"github.com/awskit/awskit/envelope/kmstest"
+)
+
+// Every keyring's String names its keys, filter and Region exactly, and
+// nothing else: the describe text also goes into error messages and the
+// cache identity.
+func TestKeyringStrings(t *testing.T) {
+	k := kmstest.New()
+	filter := func(o *envelope.KMSKeyringOptions) {
+		o.DiscoveryFilter = &envelope.DiscoveryFilter{Partition: "aws", AccountIDs: []string{"111122223333", "444455556666"}}
+	}
+	region := func(o *envelope.KMSKeyringOptions) { o.DiscoveryRegion = "us-west-2" }
+	for _, tc := range []struct {
+		kr   envelope.Keyring
+		want string
+	}{
+		{mustKR(envelope.KMSDiscoveryKeyring(k)), "envelope.KMSDiscoveryKeyring(KMS discovery)"},
+		{mustKR(envelope.KMSDiscoveryKeyring(k, region)), "envelope.KMSDiscoveryKeyring(KMS discovery in us-west-2)"},
+		{mustKR(envelope.KMSDiscoveryKeyring(k, filter)), "envelope.KMSDiscoveryKeyring(KMS discovery (partition aws, accounts 111122223333,444455556666))"},
+		{mustKR(envelope.KMSDiscoveryKeyring(k, filter, region)), "envelope.KMSDiscoveryKeyring(KMS discovery (partition aws, accounts 111122223333,444455556666) in us-west-2)"},
+	} {
+		assert.Equal(t, tc.want, fmt.Sprint(tc.kr))
+		assert.Equal(t, tc.want, fmt.Sprintf("%#v", tc.kr))
+	}
+}
+
+// A multi-keyring's String lists its generator, then its children, comma
+// separated, with or without a generator.
+func TestMultiKeyringString(t *testing.T) {
+	a := mustKR(envelope.RawAESKeyring("ns", "a", aesKey(16)))
+	b := mustKR(envelope.RawAESKeyring("ns", "b", aesKey(16)))
+	c := mustKR(envelope.RawAESKeyring("ns", "c", aesKey(16)))
+	for _, tc := range []struct {
+		kr   envelope.Keyring
+		want string
+	}{
+		{mustKR(envelope.MultiKeyring(a)), `multi-keyring(generator raw AES key "ns"/"a")`},
+		{mustKR(envelope.MultiKeyring(a, b, c)), `multi-keyring(generator raw AES key "ns"/"a", raw AES key "ns"/"b", raw AES key "ns"/"c")`},
+		{mustKR(envelope.MultiKeyring(nil, b)), `multi-keyring(raw AES key "ns"/"b")`},
+		{mustKR(envelope.MultiKeyring(nil, b, c)), `multi-keyring(raw AES key "ns"/"b", raw AES key "ns"/"c")`},
+	} {
+		assert.Equal(t, "envelope.MultiKeyring("+tc.want+")", fmt.Sprint(tc.kr))
+	}
+}
+
+// The cache identity of a multi-keyring covers its generator: two
+// multi-keyrings that differ only in the generator's key never share a
+// cache entry, and one without a generator works with a cache.
+func TestMultiKeyringCacheIdentity(t *testing.T) {
+	cache, err := envelope.NewCache(time.Hour)
+	require.NoError(t, err)
+	shared := func(o *envelope.Options) { o.Cache, o.CachePartition = cache, "trusted" }
+	child := mustKR(envelope.RawAESKeyring("ns", "child", aesKey(32)))
+	genA := mustKR(envelope.RawAESKeyring("ns", "gen", aesKey(32)))
+	genB := mustKR(envelope.RawAESKeyring("ns", "gen", aesKey(24))) // same names, another key
+	a, err := envelope.NewWithKeyring(mustKR(envelope.MultiKeyring(genA, child)), shared)
+	require.NoError(t, err)
+	b, err := envelope.NewWithKeyring(mustKR(envelope.MultiKeyring(genB, child)), shared)
+	require.NoError(t, err)
+	roundTrip(t, a, a, []byte("a"))
+	msgB := roundTrip(t, b, b, []byte("b"))
+	assert.Equal(t, uint64(0), cache.Stats().EncryptHits, "b must not reuse a's data key")
+	onlyB, _ := envelope.NewWithKeyring(genB) // no cache: genB's key alone opens b's message
+	got, err := onlyB.Decrypt(context.Background(), msgB, map[string]string{"purpose": "test"})
+	require.NoError(t, err)
+	assert.Equal(t, "b", string(got))
+
+	// No generator: decrypts through the cache, twice (the second a hit).
+	dec, err := envelope.NewWithKeyring(mustKR(envelope.MultiKeyring(nil, child)), shared)
+	require.NoError(t, err)
+	hits := cache.Stats().DecryptHits
+	for range 2 {
+		got, err = dec.Decrypt(context.Background(), msgB, nil)
+		require.NoError(t, err)
+		assert.Equal(t, "b", string(got))
+	}
+	assert.Equal(t, hits+1, cache.Stats().DecryptHits)
+}
