@@ -7,6 +7,7 @@ package envelope_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,4 +92,35 @@ func TestMultiKeyringCacheIdentity(t *testing.T) {
 		assert.Equal(t, "b", string(got))
 	}
 	assert.Equal(t, hits+1, cache.Stats().DecryptHits)
+}
+
+// A raw keyring's namespace may take the format's whole 65,535 bytes, and
+// a raw AES key name what is left of the provider info's 65,535 bytes after
+// the tag length, IV length and IV (20 bytes): such keyrings write messages
+// that decrypt. One byte more is refused.
+func TestRawKeyringNamesAtTheLimit(t *testing.T) {
+	const maxU16 = 1<<16 - 1
+	long := func(n int) string { return strings.Repeat("n", n) }
+	for _, tc := range []struct{ namespace, name string }{
+		{long(maxU16), "n"},
+		{"ns", long(maxU16 - 20)},
+		{long(maxU16), long(maxU16 - 20)},
+	} {
+		kr, err := envelope.RawAESKeyring(tc.namespace, tc.name, aesKey(32))
+		require.NoError(t, err, "namespace of %d bytes, name of %d", len(tc.namespace), len(tc.name))
+		c, err := envelope.NewWithKeyring(kr)
+		require.NoError(t, err)
+		msg := roundTrip(t, c, c, []byte("at the limit"))
+		h, err := envelope.ParseHeader(msg)
+		require.NoError(t, err)
+		assert.Len(t, h.DataKeys[0].ProviderID, len(tc.namespace))
+		assert.Len(t, h.DataKeys[0].ProviderInfo, len(tc.name)+20)
+	}
+	for _, tc := range []struct{ namespace, name string }{
+		{long(maxU16 + 1), "n"},
+		{"ns", long(maxU16 - 19)},
+	} {
+		_, err := envelope.RawAESKeyring(tc.namespace, tc.name, aesKey(32))
+		assert.ErrorIs(t, err, envelope.ErrInvalidInput, "namespace of %d bytes, name of %d", len(tc.namespace), len(tc.name))
+	}
 }

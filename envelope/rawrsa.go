@@ -162,8 +162,7 @@ func (k *rawRSAKeyring) onEncrypt(_ context.Context, m *keyMaterials) error {
 }
 
 func (k *rawRSAKeyring) onDecrypt(_ context.Context, m *keyMaterials) ([]byte, error) {
-	var errs []error
-	tried := 0
+	var errs []error // one per encrypted data key tried: each that fails adds its error
 	for _, e := range m.edks {
 		if e.ProviderID != k.namespace || e.ProviderInfo != k.name {
 			continue
@@ -171,7 +170,6 @@ func (k *rawRSAKeyring) onDecrypt(_ context.Context, m *keyMaterials) ([]byte, e
 		if k.private == nil {
 			return nil, &keyringError{fmt.Errorf("%w: %s has no private key", ErrNoKey, k.describe()), false}
 		}
-		tried++
 		var dk []byte
 		var err error
 		if h := k.padding.hash(); h != 0 {
@@ -186,5 +184,5 @@ func (k *rawRSAKeyring) onDecrypt(_ context.Context, m *keyMaterials) ([]byte, e
 		}
 		return dk, nil
 	}
-	return nil, noKey(k.describe(), tried, tried, errs)
+	return nil, noKey(k.describe(), len(errs), len(errs), errs)
 }
