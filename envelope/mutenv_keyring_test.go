@@ -6,7 +6,9 @@ package envelope_test
 
 import (
 	"context"
+	"crypto/rsa"
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +124,59 @@ func TestRawKeyringNamesAtTheLimit(t *testing.T) {
 	} {
 		_, err := envelope.RawAESKeyring(tc.namespace, tc.name, aesKey(32))
 		assert.ErrorIs(t, err, envelope.ErrInvalidInput, "namespace of %d bytes, name of %d", len(tc.namespace), len(tc.name))
+	}
+}
+
+// RawRSAKeyring accepts a modulus exactly large enough for its padding to
+// carry a 32-byte data key, and refuses one byte less: PKCS #1 v1.5 needs
+// 11 bytes of padding, OAEP twice the hash's size plus 2. Only the size is
+// checked at construction, so a public key of any odd N of that size shows
+// the bound.
+func TestRawRSAKeyringModulusBound(t *testing.T) {
+	for _, tc := range []struct {
+		padding  envelope.RSAPadding
+		overhead int
+	}{
+		{envelope.RSAPKCS1, 11},
+		{envelope.RSAOAEPSHA1, 2*20 + 2},
+		{envelope.RSAOAEPSHA256, 2*32 + 2},
+		{envelope.RSAOAEPSHA384, 2*48 + 2},
+		{envelope.RSAOAEPSHA512, 2*64 + 2},
+	} {
+		for _, size := range []int{32 + tc.overhead, 32 + tc.overhead - 1} {
+			n := new(big.Int).Lsh(big.NewInt(1), uint(8*size-1)) // exactly size bytes
+			n.SetBit(n, 0, 1)
+			_, err := envelope.RawRSAKeyring("ns", "n", tc.padding, &rsa.PublicKey{N: n, E: 65537}, nil)
+			if size == 32+tc.overhead {
+				assert.NoError(t, err, "%v with a %d-byte modulus", tc.padding, size)
+			} else {
+				assert.ErrorIs(t, err, envelope.ErrInvalidInput, "%v with a %d-byte modulus", tc.padding, size)
+			}
+		}
+	}
+}
+
+// RawRSAKeyring refuses the public exponents crypto/rsa refuses on every
+// operation (even, under 3, over 2^31-1), so that such a key fails where it
+// is given, not on every message; it accepts the odd exponents from 3 to
+// 2^31-1.
+func TestRawRSAKeyringExponent(t *testing.T) {
+	priv := testRSAKey(t)
+	withE := func(e int) *rsa.PublicKey { return &rsa.PublicKey{N: priv.N, E: e} }
+	for _, e := range []int{-3, 0, 1, 2, 4, 65536} {
+		_, err := envelope.RawRSAKeyring("ns", "n", envelope.RSAOAEPSHA256, withE(e), nil)
+		assert.ErrorIs(t, err, envelope.ErrInvalidInput, "E = %d", e)
+	}
+	for _, e := range []int{3, 65537, 1<<31 - 1} {
+		kr, err := envelope.RawRSAKeyring("ns", "n", envelope.RSAOAEPSHA256, withE(e), nil)
+		require.NoError(t, err, "E = %d", e)
+		c, err := envelope.NewWithKeyring(kr)
+		require.NoError(t, err)
+		_, err = c.Encrypt(context.Background(), []byte("x"), nil)
+		assert.NoError(t, err, "E = %d: crypto/rsa encrypts with it", e)
+	}
+	if big := int64(1)<<31 + 1; int64(int(big)) == big { // 64-bit int only
+		_, err := envelope.RawRSAKeyring("ns", "n", envelope.RSAOAEPSHA256, withE(int(big)), nil)
+		assert.ErrorIs(t, err, envelope.ErrInvalidInput, "E = 2^31+1")
 	}
 }
