@@ -180,3 +180,27 @@ func TestRawRSAKeyringExponent(t *testing.T) {
 		assert.ErrorIs(t, err, envelope.ErrInvalidInput, "E = 2^31+1")
 	}
 }
+
+// A raw RSA keyring with only a public key (escrow) encrypts through a
+// cache, and one with only the private key decrypts through it: the cache
+// identity takes the modulus from whichever half the keyring holds.
+func TestRawRSAKeyringHalvesWithCache(t *testing.T) {
+	priv := testRSAKey(t)
+	cache, err := envelope.NewCache(time.Hour)
+	require.NoError(t, err)
+	withCache := func(o *envelope.Options) { o.Cache = cache }
+	enc, err := envelope.NewWithKeyring(mustKR(envelope.RawRSAKeyring("ns", "rsa", envelope.RSAOAEPSHA256, &priv.PublicKey, nil)), withCache)
+	require.NoError(t, err)
+	dec, err := envelope.NewWithKeyring(mustKR(envelope.RawRSAKeyring("ns", "rsa", envelope.RSAOAEPSHA256, nil, priv)), withCache)
+	require.NoError(t, err)
+	for range 2 {
+		msg, err := enc.Encrypt(context.Background(), []byte("escrowed"), nil)
+		require.NoError(t, err)
+		got, err := dec.Decrypt(context.Background(), msg, nil)
+		require.NoError(t, err)
+		assert.Equal(t, "escrowed", string(got))
+	}
+	s := cache.Stats()
+	assert.Equal(t, uint64(1), s.EncryptHits)
+	assert.Equal(t, uint64(1), s.DecryptHits)
+}
