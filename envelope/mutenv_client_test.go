@@ -6,6 +6,7 @@ package envelope_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,4 +31,30 @@ func TestNewOneKeyError(t *testing.T) {
 	_, err = c.Decrypt(context.Background(), msg, nil)
 	require.ErrorIs(t, err, envelope.ErrNoKey)
 	assert.EqualError(t, err, "envelope: no usable encrypted data key: no encrypted data key of the message is for KMS key "+mine)
+}
+
+// FrameLength and MaxFrameLength go up to 2^31-1, less 40 bytes (a final
+// frame's overhead) where an int has 32 bits (Options' doc): the largest is
+// accepted and writes and reads a message, one more is refused.
+func TestFrameLengthLargest(t *testing.T) {
+	largest := 1<<31 - 1
+	if math.MaxInt == 1<<31-1 {
+		largest -= 40 // a final frame and its overhead must fit in an int
+	}
+	k := kmstest.New()
+	keyARN := k.MustCreateKey()
+	for _, set := range []func(o *envelope.Options, n int){
+		func(o *envelope.Options, n int) { o.FrameLength = n },
+		func(o *envelope.Options, n int) { o.MaxFrameLength = n },
+	} {
+		c, err := envelope.New(k, keyARN, func(o *envelope.Options) { set(o, largest) })
+		require.NoError(t, err)
+		msg, err := c.Encrypt(context.Background(), []byte("largest"), nil)
+		require.NoError(t, err)
+		got, err := c.Decrypt(context.Background(), msg, nil)
+		require.NoError(t, err)
+		assert.Equal(t, "largest", string(got))
+		_, err = envelope.New(k, keyARN, func(o *envelope.Options) { set(o, largest+1) })
+		assert.ErrorIs(t, err, envelope.ErrInvalidInput)
+	}
 }
