@@ -58,3 +58,27 @@ func TestFrameLengthLargest(t *testing.T) {
 		assert.ErrorIs(t, err, envelope.ErrInvalidInput)
 	}
 }
+
+// The format counts encrypted data keys in a u16: a message with 65,535 of
+// them (MaxEncryptedDataKeys 65535, a multi-keyring wrapping the data key
+// 65,535 times) is written and read; the header has no other size limit.
+func TestMostEncryptedDataKeys(t *testing.T) {
+	const most = 1<<16 - 1
+	aes := mustKR(envelope.RawAESKeyring("ns", "k", aesKey(16)))
+	children := make([]envelope.Keyring, most-1)
+	for i := range children {
+		children[i] = aes
+	}
+	c, err := envelope.NewWithKeyring(mustKR(envelope.MultiKeyring(aes, children...)), func(o *envelope.Options) {
+		o.MaxEncryptedDataKeys, o.Suite = most, envelope.SuiteCommitKey
+	})
+	require.NoError(t, err)
+	msg, err := c.Encrypt(context.Background(), []byte("many keys"), nil)
+	require.NoError(t, err)
+	h, err := envelope.ParseHeader(msg)
+	require.NoError(t, err)
+	assert.Len(t, h.DataKeys, most)
+	got, err := c.Decrypt(context.Background(), msg, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "many keys", string(got))
+}
