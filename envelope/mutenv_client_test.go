@@ -7,6 +7,7 @@ package envelope_test
 import (
 	"context"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -81,4 +82,29 @@ func TestMostEncryptedDataKeys(t *testing.T) {
 	got, err := c.Decrypt(context.Background(), msg, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "many keys", string(got))
+}
+
+// ParseHeader sizes its data key list by the bytes left after the fields
+// already read, not by the message's whole length: a header whose
+// encryption context fills 64 KiB and that claims 65,535 data keys with
+// nothing after costs about its own size, not a list for 11,000 keys.
+func TestParseHeaderAllocationAfterContext(t *testing.T) {
+	value := make([]byte, 1<<16-1-7) // count, key length, "k", value length: 7 bytes
+	ec := append([]byte{0, 1, 0, 1, 'k', byte(len(value) >> 8), byte(len(value))}, value...)
+	hostile := []byte{0x02, 0x04, 0x78}
+	hostile = append(hostile, make([]byte, 32)...) // message ID
+	hostile = append(hostile, byte(len(ec)>>8), byte(len(ec)))
+	hostile = append(hostile, ec...)
+	hostile = append(hostile, 0xff, 0xff) // 65,535 data keys
+	hostile = append(hostile, 0xff, 0xff) // a provider ID of 65,535 bytes that is not there
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range 20 {
+		_, err := envelope.ParseHeader(hostile)
+		require.ErrorIs(t, err, envelope.ErrMalformed)
+	}
+	runtime.ReadMemStats(&after)
+	perCall := (after.TotalAlloc - before.TotalAlloc) / 20
+	assert.Less(t, perCall, uint64(3*len(hostile)), "ParseHeader allocated %d bytes for a %d-byte header", perCall, len(hostile))
 }
