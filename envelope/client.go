@@ -36,14 +36,14 @@ const maxFrameLen = min(maxFrameLength, math.MaxInt-finalFrameOverhead)
 // Options configure a Client. The zero value means the defaults.
 type Options struct {
 	Suite                Suite     // default SuiteCommitKeyECDSAP384, as the AWS Encryption SDK; only committing suites can encrypt
-	FrameLength          int       // plaintext bytes per frame; default 4096; 1 to 2^31-1 (less 48 bytes on 32-bit platforms, where a frame must fit in an int)
+	FrameLength          int       // plaintext bytes per frame; default 4096; 1 to 2^31-1 (less 40 bytes, a final frame's overhead, on 32-bit platforms, where a frame must fit in an int)
 	AdditionalKeyIDs     []string  // New only: the data key is also encrypted under each of these key ARNs; New copies the slice
 	MaxEncryptedDataKeys int       // decrypt refuses messages with more; default 10; encrypt may not exceed it either
 	Rand                 io.Reader // message IDs, signing keys, and the data keys and IVs of raw keyrings; default crypto/rand.Reader (crypto/ecdsa keeps signing keys unreproducible even from a seeded reader)
 
 	// MaxFrameLength bounds the frame length DecryptStream accepts from a
 	// header, and so the memory it allocates; default 64 MiB; 1 to 2^31-1
-	// (less 48 bytes on 32-bit platforms). It bounds a non-framed body's
+	// (less 40 bytes on 32-bit platforms). It bounds a non-framed body's
 	// content length the same way. Decrypt is bounded by the message it is
 	// given.
 	MaxFrameLength int

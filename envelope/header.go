@@ -250,9 +250,8 @@ func parseHeader(message []byte, maxKeys int) (*Header, error) {
 	if maxKeys > 0 && n > maxKeys {
 		return nil, malformed("%d encrypted data keys, the limit is %d", n, maxKeys)
 	}
-	if r.err == nil {
-		h.DataKeys = make([]DataKey, 0, min(n, (len(message)-r.off)/6)) // each takes at least 6 bytes
-	}
+	// Each data key takes at least 6 bytes. (A short read left n at 0.)
+	h.DataKeys = make([]DataKey, 0, min(n, (len(message)-r.off)/6))
 	for i := 0; i < n && r.err == nil; i++ {
 		var k DataKey
 		k.ProviderID = string(r.take(r.u16("provider ID length"), "provider ID"))

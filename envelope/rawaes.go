@@ -118,15 +118,13 @@ func (k *rawAESKeyring) onEncrypt(_ context.Context, m *keyMaterials) error {
 }
 
 func (k *rawAESKeyring) onDecrypt(_ context.Context, m *keyMaterials) ([]byte, error) {
-	var errs []error
-	tried := 0
+	var errs []error // one per encrypted data key tried: each that fails adds its error
 	var aad []byte
 	for _, e := range m.edks {
 		info := []byte(e.ProviderInfo)
 		if e.ProviderID != k.namespace || len(info) != len(k.name)+rawAESInfoLen || !bytes.HasPrefix(info, []byte(k.name)) {
 			continue
 		}
-		tried++
 		rest := info[len(k.name):]
 		if binary.BigEndian.Uint32(rest) != tagSize*8 || binary.BigEndian.Uint32(rest[4:]) != ivSize {
 			errs = append(errs, fmt.Errorf("raw AES provider info: tag length %d bits, IV length %d; want 128 and 12", binary.BigEndian.Uint32(rest), binary.BigEndian.Uint32(rest[4:])))
@@ -146,5 +144,5 @@ func (k *rawAESKeyring) onDecrypt(_ context.Context, m *keyMaterials) ([]byte, e
 		}
 		return dk, nil
 	}
-	return nil, noKey(k.describe(), tried, tried, errs)
+	return nil, noKey(k.describe(), len(errs), len(errs), errs)
 }

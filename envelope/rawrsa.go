@@ -85,7 +85,8 @@ type rawRSAKeyring struct {
 // only private decrypts and, as the specification requires, cannot encrypt
 // (Encrypt fails with ErrInvalidInput). When both are given they must be
 // one pair. Errors match ErrInvalidInput: no key, mismatched keys, an
-// unknown padding, names as for RawAESKeyring, a modulus too small for the
+// unknown padding, names as for RawAESKeyring, a public exponent crypto/rsa
+// refuses (even, under 3 or over 2^31-1), a modulus too small for the
 // padding to carry a 32-byte data key.
 func RawRSAKeyring(namespace, name string, padding RSAPadding, public *rsa.PublicKey, private *rsa.PrivateKey) (Keyring, error) {
 	if err := checkRawNames(namespace, name); err != nil {
@@ -104,8 +105,11 @@ func RawRSAKeyring(namespace, name string, padding RSAPadding, public *rsa.Publi
 	if pub == nil {
 		pub = &private.PublicKey
 	}
-	if pub.N == nil || pub.E < 2 {
-		return nil, fmt.Errorf("%w: raw RSA key is not valid", ErrInvalidInput)
+	// crypto/rsa refuses an even public exponent, one under 3 or one over
+	// 2^31-1 on every encryption and decryption: refuse such a key here,
+	// where it is given, rather than on every message.
+	if pub.N == nil || pub.E < 3 || pub.E%2 == 0 || pub.E > 1<<31-1 {
+		return nil, fmt.Errorf("%w: raw RSA key is not valid (no modulus, or public exponent %d not an odd number from 3 to 2^31-1)", ErrInvalidInput, pub.E)
 	}
 	overhead := 11 // PKCS #1 v1.5
 	if h := padding.hash(); h != 0 {
@@ -162,8 +166,7 @@ func (k *rawRSAKeyring) onEncrypt(_ context.Context, m *keyMaterials) error {
 }
 
 func (k *rawRSAKeyring) onDecrypt(_ context.Context, m *keyMaterials) ([]byte, error) {
-	var errs []error
-	tried := 0
+	var errs []error // one per encrypted data key tried: each that fails adds its error
 	for _, e := range m.edks {
 		if e.ProviderID != k.namespace || e.ProviderInfo != k.name {
 			continue
@@ -171,7 +174,6 @@ func (k *rawRSAKeyring) onDecrypt(_ context.Context, m *keyMaterials) ([]byte, e
 		if k.private == nil {
 			return nil, &keyringError{fmt.Errorf("%w: %s has no private key", ErrNoKey, k.describe()), false}
 		}
-		tried++
 		var dk []byte
 		var err error
 		if h := k.padding.hash(); h != 0 {
@@ -186,5 +188,5 @@ func (k *rawRSAKeyring) onDecrypt(_ context.Context, m *keyMaterials) ([]byte, e
 		}
 		return dk, nil
 	}
-	return nil, noKey(k.describe(), tried, tried, errs)
+	return nil, noKey(k.describe(), len(errs), len(errs), errs)
 }
