@@ -2,6 +2,7 @@ package sigv4temp
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"io"
@@ -23,6 +24,14 @@ type handChunked struct {
 	unsigned bool
 	// unknownLength: no X-Amz-Decoded-Content-Length (unsigned only).
 	unknownLength bool
+	// sizeText spells chunk i's size (default lowercase hex); i is
+	// len(sizes) for the final chunk.
+	sizeText func(i, n int) string
+	// trailerEnd ends the checksum line (default CRLF); pad goes between
+	// its ':' and its value.
+	trailerEnd, pad string
+	// dataEnd ends each data chunk (default CRLF).
+	dataEnd string
 }
 
 // request signs a request for the body of len(sum(sizes)) bytes and returns
@@ -55,10 +64,14 @@ func (h handChunked) request(t *testing.T) (*http.Request, []byte) {
 	}
 	var b bytes.Buffer
 	off := 0
-	for _, n := range append(append([]int{}, h.sizes...), 0) {
+	for i, n := range append(append([]int{}, h.sizes...), 0) {
 		piece := data[off : off+n]
 		off += n
-		b.WriteString(strconv.FormatInt(int64(n), 16))
+		if h.sizeText != nil {
+			b.WriteString(h.sizeText(i, n))
+		} else {
+			b.WriteString(strconv.FormatInt(int64(n), 16))
+		}
 		if cs != nil {
 			b.WriteString(chunkSigField)
 			b.Write(cs.chunk(piece))
@@ -66,15 +79,16 @@ func (h handChunked) request(t *testing.T) (*http.Request, []byte) {
 		b.WriteString(crlf)
 		if n > 0 {
 			b.Write(piece)
-			b.WriteString(crlf)
+			b.WriteString(cmp.Or(h.dataEnd, crlf))
 		}
 		if sum != nil {
 			sum.Write(piece)
 		}
 	}
 	if h.trailer != "" {
-		line := h.trailer.Header() + ":" + base64.StdEncoding.EncodeToString(sum.Sum(nil))
-		b.WriteString(line + crlf)
+		value := base64.StdEncoding.EncodeToString(sum.Sum(nil))
+		line := h.trailer.Header() + ":" + value
+		b.WriteString(h.trailer.Header() + ":" + h.pad + value + cmp.Or(h.trailerEnd, crlf))
 		if cs != nil {
 			b.WriteString(trailerSigField)
 			b.Write(cs.trailerSig([]byte(line + "\n")))
@@ -133,4 +147,98 @@ func TestMutsigSmallChunkBeforeLast(t *testing.T) {
 			require.Equal(t, data[:tc.released], got)
 		})
 	}
+}
+
+// verifyHand verifies h's request and reads its body.
+func verifyHand(t *testing.T, v *Verifier, h handChunked) (data, got []byte, err error) {
+	t.Helper()
+	r, data := h.request(t)
+	vr, err := v.Verify(context.Background(), r, vTime)
+	require.NoError(t, err)
+	got, err = io.ReadAll(vr.Body)
+	return data, got, err
+}
+
+// Chunk sizes are 1 to 16 hex digits of either case, leading zeros
+// allowed; 17 digits, or a non-hex digit, are not a size.
+func TestMutsigChunkSizeSpelling(t *testing.T) {
+	v := newVerifier(t)
+	spell := []string{"2fa9", "0000000000002000", "2FA9", "0AF", "0"}
+	h := handChunked{sizes: []int{0x2fa9, 0x2000, 0x2fa9, 0xaf}, sizeText: func(i, n int) string { return spell[i] }}
+	data, got, err := verifyHand(t, v, h)
+	require.NoError(t, err)
+	require.Equal(t, data, got)
+	for _, bad := range []string{"00000000000002000", "2fg9", "2f:9", "2f/9", "2f@9", "2f`9", "2fG9", ""} {
+		h.sizeText = func(i, n int) string {
+			if i == 0 {
+				return bad
+			}
+			return spell[i]
+		}
+		_, got, err := verifyHand(t, v, h)
+		require.ErrorIs(t, err, ErrMalformedChunk, "size %q", bad)
+		require.Empty(t, got)
+	}
+}
+
+// A chunk of exactly MaxChunkBytes is accepted, one byte more is ErrTooLarge.
+func TestMutsigChunkAtMaxChunkBytes(t *testing.T) {
+	v := newVerifier(t, func(o *VerifierOptions) { o.MaxChunkBytes = 9000 })
+	data, got, err := verifyHand(t, v, handChunked{sizes: []int{9000, 5}})
+	require.NoError(t, err)
+	require.Equal(t, data, got)
+	_, got, err = verifyHand(t, v, handChunked{sizes: []int{9001, 5}})
+	require.ErrorIs(t, err, ErrTooLarge)
+	require.Empty(t, got)
+}
+
+// A line (CRLF included) of maxChunkLine bytes is read, one more is refused;
+// the checksum value's surrounding spaces are not part of it.
+func TestMutsigTrailerLineBound(t *testing.T) {
+	v := newVerifier(t, func(o *VerifierOptions) { o.AllowUnsignedPayload = true })
+	for _, unsigned := range []bool{false, true} {
+		h := handChunked{sizes: []int{10}, trailer: ChecksumCRC32, unsigned: unsigned}
+		fixed := len(ChecksumCRC32.Header()) + 1 + 8 + 2 // name, ':', base64 of 4 bytes, CRLF
+		h.pad = strings.Repeat(" ", maxChunkLine-fixed)
+		data, got, err := verifyHand(t, v, h)
+		require.NoError(t, err, "unsigned %v", unsigned)
+		require.Equal(t, data, got)
+		h.pad += " "
+		_, _, err = verifyHand(t, v, h)
+		require.ErrorIs(t, err, ErrMalformedChunk)
+		require.Contains(t, err.Error(), "line over 512 bytes")
+	}
+}
+
+// minio-go ends the checksum line in "\n\r\n"; a line ended by a bare "\n"
+// elsewhere is refused.
+func TestMutsigLineEndings(t *testing.T) {
+	v := newVerifier(t, func(o *VerifierOptions) { o.AllowUnsignedPayload = true })
+	for _, unsigned := range []bool{false, true} {
+		h := handChunked{sizes: []int{MinChunkSize, 7}, trailer: ChecksumCRC32C, unsigned: unsigned, trailerEnd: "\n\r\n"}
+		data, got, err := verifyHand(t, v, h)
+		require.NoError(t, err, "unsigned %v", unsigned)
+		require.Equal(t, data, got)
+		// "\n\n" after the checksum line: the empty line lacks its CR.
+		h.trailerEnd = "\n\n"
+		_, _, err = verifyHand(t, v, h)
+		require.ErrorIs(t, err, ErrMalformedChunk)
+		h.trailerEnd = ""
+		// Data followed by "\n" (then the next header) or by nothing.
+		for _, end := range []string{"\n", "\r", "x\r\n"} {
+			h.dataEnd = end
+			_, got, err = verifyHand(t, v, h)
+			require.ErrorIs(t, err, ErrMalformedChunk, "data end %q", end)
+			require.Empty(t, got)
+		}
+	}
+	// A chunk header ended by "\n" alone.
+	h := handChunked{sizes: []int{7}, sizeText: func(i, n int) string {
+		if i == 0 {
+			return "7;chunk-signature=" + strings.Repeat("0", 64) + "\n"
+		}
+		return "0"
+	}}
+	_, _, err := verifyHand(t, v, h)
+	require.ErrorIs(t, err, ErrMalformedChunk)
 }
