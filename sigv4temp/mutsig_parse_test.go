@@ -1,0 +1,55 @@
+package sigv4temp
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The character classes of the parser, at each edge of each range: the
+// access key ID and scope words (A-Z a-z 0-9 - _ .), signed header names
+// (lowercase tokens), and lowercase hex.
+func TestMutsigCharacterClasses(t *testing.T) {
+	for _, c := range "AZaz09-_." {
+		assert.True(t, validAccessKeyID(string(c)), "validAccessKeyID(%q)", c)
+		assert.True(t, validScopeWord(string(c)), "validScopeWord(%q)", c)
+	}
+	for _, c := range "@[`{/:,+ =\x00\x7f\xff" {
+		assert.False(t, validAccessKeyID("AK"+string(c)), "validAccessKeyID(%q)", "AK"+string(c))
+	}
+	assert.False(t, validAccessKeyID(""))
+	assert.True(t, validAccessKeyID(strings.Repeat("K", 128)))
+	assert.False(t, validAccessKeyID(strings.Repeat("K", 129)))
+	assert.True(t, validScopeWord(strings.Repeat("r", 64)))
+	assert.False(t, validScopeWord(strings.Repeat("r", 65)))
+
+	for _, c := range "az09!#$%&'*+-.^_`|~" {
+		assert.True(t, validHeaderName(string(c)), "validHeaderName(%q)", c)
+		assert.True(t, validHeaderName("x-"+string(c)), "validHeaderName(%q)", "x-"+string(c))
+	}
+	for _, s := range []string{"", "A", "Z", "x-A", "@", "[", "{", "}", "/", ":", "x y", "x\"", "(", ")", ",", ";", "=", "\x7f", "\xc3\xa9"} {
+		assert.False(t, validHeaderName(s), "validHeaderName(%q)", s)
+	}
+
+	assert.True(t, isLowerHex("0123456789abcdef"))
+	assert.True(t, isLowerHex([]byte("0123456789abcdef")))
+	for _, c := range "/:`gAF" {
+		assert.False(t, isLowerHex("00"+string(c)), "isLowerHex(%q)", c)
+		assert.False(t, isLowerHex([]byte("00"+string(c))), "isLowerHex([]byte(%q))", c)
+	}
+}
+
+// parseQuery refuses a ';' anywhere in a pair (first byte included) and a
+// bad escape in a key or a value; it skips empty pairs and reads '+' as a
+// space.
+func TestMutsigParseQuery(t *testing.T) {
+	for _, raw := range []string{";a=1", "a=1&;b=2", "a;=1", "a=1;", "a=%zz", "%zz=1", "a=%4"} {
+		_, err := parseQuery(raw)
+		require.Error(t, err, "parseQuery(%q)", raw)
+	}
+	got, err := parseQuery("&&a=1+2&&b&c=%2B&")
+	require.NoError(t, err)
+	assert.Equal(t, []queryParam{{"a", "1 2"}, {"b", ""}, {"c", "+"}}, got)
+}
