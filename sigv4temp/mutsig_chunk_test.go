@@ -32,6 +32,9 @@ type handChunked struct {
 	trailerEnd, pad string
 	// dataEnd ends each data chunk (default CRLF).
 	dataEnd string
+	// declared, when not nil, is the X-Amz-Decoded-Content-Length signed
+	// instead of the sum of sizes.
+	declared *int
 }
 
 // request signs a request for the body of len(sum(sizes)) bytes and returns
@@ -42,11 +45,16 @@ func (h handChunked) request(t *testing.T) (*http.Request, []byte) {
 	for _, n := range h.sizes {
 		total += n
 	}
-	data := make([]byte, total)
+	declared := total
+	if h.declared != nil {
+		declared = *h.declared
+	}
+	data := make([]byte, max(total, declared))
 	for i := range data {
 		data[i] = byte('a' + i%26)
 	}
-	r := streamingRequest(t, data, h.unknownLength, StreamingOptions{Trailer: h.trailer, Unsigned: h.unsigned})
+	r := streamingRequest(t, data[:declared], h.unknownLength, StreamingOptions{Trailer: h.trailer, Unsigned: h.unsigned})
+	data = data[:total]
 	var cs *chunkSigner
 	if !h.unsigned {
 		auth := r.Header.Get(headerAuthorization)
@@ -241,4 +249,26 @@ func TestMutsigLineEndings(t *testing.T) {
 	}}
 	_, _, err := verifyHand(t, v, h)
 	require.ErrorIs(t, err, ErrMalformedChunk)
+}
+
+// A body that disagrees with X-Amz-Decoded-Content-Length fails with
+// ErrMalformedChunk, releasing no chunk past the declared length, and the
+// last declared chunk only once the final chunk is checked.
+func TestMutsigDecodedLengthDisagrees(t *testing.T) {
+	v := newVerifier(t)
+	const m = MinChunkSize
+	for _, tc := range []struct {
+		declared int
+		sizes    []int
+		released int
+	}{
+		{0, []int{5}, 0},
+		{m, []int{m, 5}, 0},
+		{m + 10, []int{m}, m},
+		{2 * m, []int{m, m + 1}, m},
+	} {
+		_, got, err := verifyHand(t, v, handChunked{sizes: tc.sizes, declared: &tc.declared})
+		require.ErrorIs(t, err, ErrMalformedChunk, "declared %d, chunks %v", tc.declared, tc.sizes)
+		require.Len(t, got, tc.released, "declared %d, chunks %v", tc.declared, tc.sizes)
+	}
 }
