@@ -272,3 +272,37 @@ func TestMutsigDecodedLengthDisagrees(t *testing.T) {
 		require.Len(t, got, tc.released, "declared %d, chunks %v", tc.declared, tc.sizes)
 	}
 }
+
+// A body cut right after a chunk header (no data at all) is
+// ErrMalformedChunk, never a clean io.EOF; errors name the chunk, counted
+// from 0.
+func TestMutsigTruncatedAndChunkNumbers(t *testing.T) {
+	v := newVerifier(t)
+	const m = MinChunkSize
+	r, data := handChunked{sizes: []int{m, m, 5}}.request(t)
+	enc, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	hdr := len("2000;chunk-signature=") + 64 + 2
+	for _, tc := range []struct {
+		name     string
+		body     []byte
+		reason   string
+		released int
+	}{
+		{"cut after the first header", enc[:hdr], "chunk 0: body ends inside the chunk", 0},
+		{"cut inside the first chunk", enc[:hdr+10], "chunk 0: body ends inside the chunk", 0},
+		{"cut after the second header", enc[:hdr+m+2+hdr], "chunk 1: body ends inside the chunk", m},
+		{"second chunk's data damaged", append(append(bytes.Clone(enc[:hdr+m+2+hdr]), 'X'), enc[hdr+m+2+hdr+1:]...), "chunk 1 signature", m},
+	} {
+		r, _ := handChunked{sizes: []int{m, m, 5}}.request(t)
+		r.Body = io.NopCloser(bytes.NewReader(tc.body))
+		vr, err := v.Verify(context.Background(), r, vTime)
+		require.NoError(t, err)
+		got, err := io.ReadAll(vr.Body)
+		require.Error(t, err, tc.name)
+		var ve *VerifyError
+		require.ErrorAs(t, err, &ve, tc.name)
+		require.Equal(t, tc.reason, ve.Reason, tc.name)
+		require.Equal(t, data[:tc.released], got, tc.name)
+	}
+}
