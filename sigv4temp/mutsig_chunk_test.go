@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/base64"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -304,5 +305,48 @@ func TestMutsigTruncatedAndChunkNumbers(t *testing.T) {
 		require.ErrorAs(t, err, &ve, tc.name)
 		require.Equal(t, tc.reason, ve.Reason, tc.name)
 		require.Equal(t, data[:tc.released], got, tc.name)
+	}
+}
+
+// errAfter returns r's bytes, then err instead of io.EOF.
+type errAfter struct {
+	r   io.Reader
+	err error
+}
+
+func (e errAfter) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == io.EOF {
+		return n, e.err
+	}
+	return n, err
+}
+
+// After the final chunk the body must end: a further byte is
+// ErrMalformedChunk, and a read error there reaches the caller.
+func TestMutsigAfterFinalChunk(t *testing.T) {
+	v := newVerifier(t, func(o *VerifierOptions) { o.AllowUnsignedPayload = true })
+	errBoom := errors.New("connection reset")
+	for _, h := range []handChunked{{sizes: []int{5}}, {sizes: []int{5}, trailer: ChecksumCRC32C, unsigned: true}} {
+		r, _ := h.request(t)
+		enc, err := io.ReadAll(r.Body)
+		require.NoError(t, err)
+
+		r.Body = io.NopCloser(bytes.NewReader(append(bytes.Clone(enc), 'x')))
+		vr, err := v.Verify(context.Background(), r, vTime)
+		require.NoError(t, err)
+		got, err := io.ReadAll(vr.Body)
+		var ve *VerifyError
+		require.ErrorAs(t, err, &ve)
+		require.ErrorIs(t, err, ErrMalformedChunk)
+		require.Equal(t, "bytes after the final chunk", ve.Reason)
+		require.Empty(t, got)
+
+		r.Body = io.NopCloser(errAfter{bytes.NewReader(enc), errBoom})
+		vr, err = v.Verify(context.Background(), r, vTime)
+		require.NoError(t, err)
+		got, err = io.ReadAll(vr.Body)
+		require.ErrorIs(t, err, errBoom)
+		require.Empty(t, got) // the last chunk is released only after the end is checked
 	}
 }
