@@ -292,6 +292,8 @@ func TestMutsigTruncatedAndChunkNumbers(t *testing.T) {
 	}{
 		{"cut after the first header", enc[:hdr], "chunk 0: body ends inside the chunk", 0},
 		{"cut inside the first chunk", enc[:hdr+10], "chunk 0: body ends inside the chunk", 0},
+		{"cut after the first chunk's data", enc[:hdr+m], "chunk 0: body ends early", 0},
+		{"first chunk's data ends in LF", append(bytes.Clone(enc[:hdr+m]), '\n'), "chunk 0: data not followed by CRLF", 0},
 		{"cut after the second header", enc[:hdr+m+2+hdr], "chunk 1: body ends inside the chunk", m},
 		{"second chunk's data damaged", append(append(bytes.Clone(enc[:hdr+m+2+hdr]), 'X'), enc[hdr+m+2+hdr+1:]...), "chunk 1 signature", m},
 	} {
