@@ -66,3 +66,18 @@ func TestMutsigUnsignedAmzHeaderNames(t *testing.T) {
 		}
 	}
 }
+
+// VerifyError.Error is "<Err>[: access key <AccessKeyID>][: <Reason>]".
+func TestMutsigVerifyErrorString(t *testing.T) {
+	for _, tc := range []struct {
+		e    VerifyError
+		want string
+	}{
+		{VerifyError{Err: ErrMissingAuth}, "sigv4temp: request not signed with SigV4"},
+		{VerifyError{Err: ErrUnknownKey, AccessKeyID: "AKID"}, "sigv4temp: unknown access key: access key AKID"},
+		{VerifyError{Err: ErrMalformedChunk, Reason: "chunk 0: x"}, "sigv4temp: malformed aws-chunked body: chunk 0: x"},
+		{VerifyError{Err: ErrTooLarge, AccessKeyID: "AKID", Reason: "r"}, "sigv4temp: request exceeds a size bound: access key AKID: r"},
+	} {
+		require.Equal(t, tc.want, tc.e.Error())
+	}
+}
