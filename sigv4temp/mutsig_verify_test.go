@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/stretchr/testify/require"
 )
 
@@ -80,4 +83,72 @@ func TestMutsigVerifyErrorString(t *testing.T) {
 	} {
 		require.Equal(t, tc.want, tc.e.Error())
 	}
+}
+
+// The key cache keeps every key up to maxCachedKeys entries, then drops
+// them together; a second request with a cached key reuses it.
+func TestMutsigKeyCacheFills(t *testing.T) {
+	ctx := context.Background()
+	v, err := NewVerifier(func(_ context.Context, id string) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: id, SecretAccessKey: "secret-of-" + id}, nil
+	})
+	require.NoError(t, err)
+	size := func() int {
+		v.keys.mu.Lock()
+		defer v.keys.mu.Unlock()
+		return len(v.keys.m)
+	}
+	for i := range maxCachedKeys + 1 {
+		c := aws.Credentials{AccessKeyID: fmt.Sprintf("AKID%d", i), SecretAccessKey: fmt.Sprintf("secret-of-AKID%d", i)}
+		for range 2 {
+			r := mustReq(t, "GET", "https://example.amazonaws.com/", nil)
+			require.NoError(t, Sign(ctx, r, c, "service", "us-east-1", vTime))
+			_, err := verifyAll(v, r, vTime)
+			require.NoError(t, err)
+		}
+		want := i + 1
+		if i == maxCachedKeys {
+			want = 1 // full: dropped, then this key added
+		}
+		require.Equal(t, want, size(), "after %d keys", i+1)
+	}
+}
+
+// The lookup must return the credentials of the key asked for: another
+// key's are ErrUnknownKey; credentials without an AccessKeyID are taken as
+// the key's.
+func TestMutsigLookupReturnsAnotherKey(t *testing.T) {
+	ctx := context.Background()
+	sign := func() *http.Request {
+		r := mustReq(t, "GET", "https://example.amazonaws.com/", nil)
+		require.NoError(t, Sign(ctx, r, vLong, "service", "us-east-1", vTime))
+		return r
+	}
+	other := aws.Credentials{AccessKeyID: "AKIDOTHER", SecretAccessKey: vLong.SecretAccessKey}
+	v, err := NewVerifier(func(context.Context, string) (aws.Credentials, error) { return other, nil })
+	require.NoError(t, err)
+	_, err = verifyAll(v, sign(), vTime)
+	require.ErrorIs(t, err, ErrUnknownKey)
+	var ve *VerifyError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "lookup returned another access key", ve.Reason)
+
+	anon := aws.Credentials{SecretAccessKey: vLong.SecretAccessKey}
+	v, err = NewVerifier(func(context.Context, string) (aws.Credentials, error) { return anon, nil })
+	require.NoError(t, err)
+	_, err = verifyAll(v, sign(), vTime)
+	require.NoError(t, err)
+}
+
+// X-Amz-Expires over 7 days is reported in seconds.
+func TestMutsigExpiresOverSevenDaysReason(t *testing.T) {
+	ctx := context.Background()
+	u, _, err := Presign(ctx, mustReq(t, "GET", "https://bucket.s3.us-east-1.amazonaws.com/k", nil), vLong, "s3", "us-east-1", vTime, MaxPresignExpiry)
+	require.NoError(t, err)
+	u = strings.Replace(u, "X-Amz-Expires=604800", "X-Amz-Expires=604801", 1)
+	_, err = verifyAll(newVerifier(t), mustReq(t, "GET", u, nil), vTime)
+	require.ErrorIs(t, err, ErrRequestExpired)
+	var ve *VerifyError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "X-Amz-Expires 604801 s is over 7 days", ve.Reason)
 }
