@@ -152,3 +152,26 @@ func TestMutsigExpiresOverSevenDaysReason(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, "X-Amz-Expires 604801 s is over 7 days", ve.Reason)
 }
+
+// A request without a body whose signed payload hash is not the empty
+// string's fails when its (empty) body is read; with the empty hash its
+// Body is http.NoBody.
+func TestMutsigNoBodyWithPayloadHash(t *testing.T) {
+	ctx := context.Background()
+	v := newVerifier(t)
+	r := mustReq(t, "GET", "https://example.amazonaws.com/k", nil)
+	require.NoError(t, Sign(ctx, r, vTemp, "service", "us-east-1", vTime, func(o *Options) {
+		o.ContentSHA256Header = true
+		o.PayloadHash = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" // SHA-256 of "abc"
+	}))
+	vr, err := v.Verify(ctx, r, vTime)
+	require.NoError(t, err)
+	_, err = io.ReadAll(vr.Body)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
+
+	r = mustReq(t, "GET", "https://example.amazonaws.com/k", nil)
+	require.NoError(t, Sign(ctx, r, vTemp, "service", "us-east-1", vTime, func(o *Options) { o.ContentSHA256Header = true }))
+	vr, err = v.Verify(ctx, r, vTime)
+	require.NoError(t, err)
+	require.Equal(t, http.NoBody, vr.Body)
+}
