@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/stretchr/testify/require"
@@ -174,4 +175,25 @@ func TestMutsigNoBodyWithPayloadHash(t *testing.T) {
 	vr, err = v.Verify(ctx, r, vTime)
 	require.NoError(t, err)
 	require.Equal(t, http.NoBody, vr.Body)
+}
+
+// The signed body is checked at Content-Length, 0 included: a body reader
+// that holds more bytes than that fails there, even when the extra bytes
+// complete the signed hash.
+func TestMutsigBodyCheckedAtContentLength(t *testing.T) {
+	ctx := context.Background()
+	v := newVerifier(t)
+	for _, cl := range []int64{0, 2} {
+		r := mustReq(t, "PUT", "https://example.amazonaws.com/k", []byte("abc"))
+		r.ContentLength = cl // as declared; the reader holds "abc"
+		require.NoError(t, Sign(ctx, r, vTemp, "service", "us-east-1", vTime, func(o *Options) {
+			o.ContentSHA256Header = true
+			o.PayloadHash = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" // SHA-256 of "abc"
+		}))
+		vr, err := v.Verify(ctx, r, vTime)
+		require.NoError(t, err)
+		got, err := io.ReadAll(iotest.OneByteReader(vr.Body))
+		require.ErrorIs(t, err, ErrSignatureMismatch, "Content-Length %d", cl)
+		require.Len(t, got, max(0, int(cl)-1), "Content-Length %d: bytes before the checking read", cl)
+	}
 }
