@@ -197,3 +197,41 @@ func TestMutsigBodyCheckedAtContentLength(t *testing.T) {
 		require.Len(t, got, max(0, int(cl)-1), "Content-Length %d: bytes before the checking read", cl)
 	}
 }
+
+// The verified body never returns (0, nil): after its last bytes comes
+// (0, io.EOF), whether the underlying reader sends io.EOF alone or beside
+// the last bytes.
+func TestMutsigBodyNeverZeroNil(t *testing.T) {
+	ctx := context.Background()
+	v := newVerifier(t)
+	body := []byte("the body that was signed")
+	for _, wrap := range []func(io.Reader) io.Reader{
+		func(r io.Reader) io.Reader { return r },
+		iotest.DataErrReader,
+		iotest.HalfReader,
+	} {
+		for _, cl := range []int64{int64(len(body)), -1} {
+			r := mustReq(t, "PUT", "https://example.amazonaws.com/k", body)
+			require.NoError(t, Sign(ctx, r, vTemp, "service", "us-east-1", vTime, func(o *Options) { o.ContentSHA256Header = true }))
+			r.Body = io.NopCloser(wrap(bytes.NewReader(body)))
+			if cl < 0 {
+				r.Header.Set("Content-Length", fmt.Sprint(r.ContentLength))
+				r.ContentLength = -1
+			}
+			vr, err := v.Verify(ctx, r, vTime)
+			require.NoError(t, err)
+			var got []byte
+			buf := make([]byte, 7)
+			for range 100 {
+				n, err := vr.Body.Read(buf)
+				got = append(got, buf[:n]...)
+				if err != nil {
+					require.ErrorIs(t, err, io.EOF)
+					break
+				}
+				require.NotZero(t, n, "Read returned (0, nil) after %d bytes", len(got))
+			}
+			require.Equal(t, body, got)
+		}
+	}
+}
