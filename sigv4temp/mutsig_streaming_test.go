@@ -78,7 +78,7 @@ func TestMutsigStreamingLengthLimit(t *testing.T) {
 			_, err := sign(n)
 			require.ErrorIs(t, err, ErrInvalid, "%s: length %d, the first whose encoding is over MaxInt64 is %d", name, n, hi)
 		}
-		for _, n := range []int64{lo - lo/64, lo / 2, 1 << 40, 3*int64(opt.ChunkSize) + 1} {
+		for _, n := range []int64{lo - lo/64, lo / 2, 1 << 40, 3*int64(opt.ChunkSize) + 1, 0} {
 			r, err := sign(n)
 			require.NoError(t, err, "%s: length %d (%d fits)", name, n, lo)
 			require.Equal(t, exactEncodedLength(n, opt.ChunkSize, !opt.Unsigned, opt.Trailer).Int64(), r.ContentLength, "%s: encoded length of %d", name, n)

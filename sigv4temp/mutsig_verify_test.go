@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/stretchr/testify/require"
@@ -234,4 +235,51 @@ func TestMutsigBodyNeverZeroNil(t *testing.T) {
 			require.Equal(t, body, got)
 		}
 	}
+}
+
+// Each size bound admits exactly its value: the Authorization header, the
+// raw query and the canonical signed headers of MaxHeaderBytes bytes, and
+// MaxQueryParams parameters; one more is ErrTooLarge.
+func TestMutsigSizeBoundsExact(t *testing.T) {
+	ctx := context.Background()
+	check := func(name string, r func() *http.Request, bound int, opt func(*VerifierOptions, int)) {
+		t.Helper()
+		v := newVerifier(t, func(o *VerifierOptions) { opt(o, bound) })
+		_, err := verifyAll(v, r(), vTime)
+		require.NoError(t, err, "%s: bound %d", name, bound)
+		v = newVerifier(t, func(o *VerifierOptions) { opt(o, bound-1) })
+		_, err = verifyAll(v, r(), vTime)
+		require.ErrorIs(t, err, ErrTooLarge, "%s: bound %d", name, bound-1)
+	}
+	headerBytes := func(o *VerifierOptions, n int) { o.MaxHeaderBytes = n }
+
+	signed := func() *http.Request {
+		r := mustReq(t, "GET", "https://example.amazonaws.com/k", nil)
+		require.NoError(t, Sign(ctx, r, vTemp, "service", "us-east-1", vTime))
+		return r
+	}
+	check("Authorization", signed, len(signed().Header.Get("Authorization")), headerBytes)
+
+	presigned := func() *http.Request {
+		u, _, err := Presign(ctx, mustReq(t, "GET", "https://example.amazonaws.com/k?a=1&b=2", nil), vTemp, "service", "us-east-1", vTime, time.Hour)
+		require.NoError(t, err)
+		return mustReq(t, "GET", u, nil)
+	}
+	raw := presigned().URL.RawQuery
+	check("query", presigned, len(raw), headerBytes)
+	check("query parameters", presigned, strings.Count(raw, "&")+1, func(o *VerifierOptions, n int) { o.MaxQueryParams = n })
+
+	big := func() *http.Request {
+		r := mustReq(t, "GET", "https://example.amazonaws.com/k", nil)
+		r.Header.Set("X-Big", strings.Repeat("b", 1000))
+		require.NoError(t, Sign(ctx, r, vTemp, "service", "us-east-1", vTime))
+		return r
+	}
+	r := big()
+	p, err := newVerifier(t).parse(r)
+	require.NoError(t, err)
+	block, err := newVerifier(t).canonicalHeaders(r, p)
+	require.NoError(t, err)
+	require.Greater(t, len(block), len(r.Header.Get("Authorization")))
+	check("signed headers", big, len(block), headerBytes)
 }
