@@ -1,8 +1,10 @@
 package sigv4temp
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -52,4 +54,31 @@ func TestMutsigParseQuery(t *testing.T) {
 	got, err := parseQuery("&&a=1+2&&b&c=%2B&")
 	require.NoError(t, err)
 	assert.Equal(t, []queryParam{{"a", "1 2"}, {"b", ""}, {"c", "+"}}, got)
+}
+
+// Any one of X-Amz-Signature, X-Amz-Algorithm and X-Amz-Credential makes a
+// query presigned: alone it is a malformed presigned query, not an
+// unsigned request.
+func TestMutsigPartialPresignedQuery(t *testing.T) {
+	v := newVerifier(t)
+	for _, q := range []string{"X-Amz-Signature=00", "X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Credential=AKID%2F20261125%2Fus-east-1%2Fs3%2Faws4_request"} {
+		_, err := verifyAll(v, mustReq(t, "GET", "https://example.amazonaws.com/k?"+q, nil), vTime)
+		require.ErrorIs(t, err, ErrMalformedAuth, q)
+	}
+	_, err := verifyAll(v, mustReq(t, "GET", "https://example.amazonaws.com/k?a=1", nil), vTime)
+	require.ErrorIs(t, err, ErrMissingAuth)
+}
+
+// The shortest presigned URL, X-Amz-Expires=1, is valid for one second.
+func TestMutsigPresignOneSecond(t *testing.T) {
+	ctx := context.Background()
+	u, _, err := Presign(ctx, mustReq(t, "GET", "https://bucket.s3.us-east-1.amazonaws.com/k", nil), vLong, "s3", "us-east-1", vTime, time.Second)
+	require.NoError(t, err)
+	require.Contains(t, u, "X-Amz-Expires=1&")
+	v := newVerifier(t)
+	vr, err := v.Verify(ctx, mustReq(t, "GET", u, nil), vTime)
+	require.NoError(t, err)
+	require.Equal(t, vTime.Add(time.Second), vr.ValidUntil)
+	_, err = verifyAll(v, mustReq(t, "GET", u, nil), vTime.Add(time.Second))
+	require.ErrorIs(t, err, ErrRequestExpired)
 }
