@@ -82,3 +82,17 @@ func TestMutsigPresignOneSecond(t *testing.T) {
 	_, err = verifyAll(v, mustReq(t, "GET", u, nil), vTime.Add(time.Second))
 	require.ErrorIs(t, err, ErrRequestExpired)
 }
+
+// X-Amz-Expires is a whole number without leading zeros (as AWS writes
+// it); "03600" is malformed, not 3600.
+func TestMutsigExpiresLeadingZero(t *testing.T) {
+	ctx := context.Background()
+	u, _, err := Presign(ctx, mustReq(t, "GET", "https://bucket.s3.us-east-1.amazonaws.com/k", nil), vLong, "s3", "us-east-1", vTime, time.Hour)
+	require.NoError(t, err)
+	require.Contains(t, u, "X-Amz-Expires=3600&")
+	for _, exp := range []string{"03600", "0", "", "-1", "+3600", "3600.0"} {
+		bad := strings.Replace(u, "X-Amz-Expires=3600&", "X-Amz-Expires="+exp+"&", 1)
+		_, err = verifyAll(newVerifier(t), mustReq(t, "GET", bad, nil), vTime)
+		require.ErrorIs(t, err, ErrMalformedAuth, "X-Amz-Expires=%s", exp)
+	}
+}
