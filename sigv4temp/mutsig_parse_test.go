@@ -2,10 +2,12 @@ package sigv4temp
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -95,4 +97,35 @@ func TestMutsigExpiresLeadingZero(t *testing.T) {
 		_, err = verifyAll(newVerifier(t), mustReq(t, "GET", bad, nil), vTime)
 		require.ErrorIs(t, err, ErrMalformedAuth, "X-Amz-Expires=%s", exp)
 	}
+}
+
+// A presigned URL may carry its payload hash in an X-Amz-Content-Sha256
+// query parameter (signed as the payload hash); two of them are malformed.
+func TestMutsigPresignedPayloadHashInQuery(t *testing.T) {
+	ctx := context.Background()
+	const h = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" // SHA-256 of "abc"
+	presign := func(query string) string {
+		r := mustReq(t, "PUT", "https://example.amazonaws.com/k?"+query, nil)
+		u, _, err := v4.NewSigner().PresignHTTP(ctx, vLong, r, h, "service", "us-east-1", vTime)
+		require.NoError(t, err)
+		return u
+	}
+	v := newVerifier(t)
+	u := presign("X-Amz-Expires=60&X-Amz-Content-Sha256=" + h)
+	r := mustReq(t, "PUT", u, []byte("abc"))
+	vr, err := v.Verify(ctx, r, vTime)
+	require.NoError(t, err)
+	require.Equal(t, h, vr.PayloadHash)
+	got, err := io.ReadAll(vr.Body)
+	require.NoError(t, err)
+	require.Equal(t, "abc", string(got))
+	r = mustReq(t, "PUT", u, []byte("abd"))
+	vr, err = v.Verify(ctx, r, vTime)
+	require.NoError(t, err)
+	_, err = io.ReadAll(vr.Body)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
+
+	u = presign("X-Amz-Expires=60&X-Amz-Content-Sha256=" + h + "&X-Amz-Content-Sha256=" + h)
+	_, err = v.Verify(ctx, mustReq(t, "PUT", u, []byte("abc")), vTime)
+	require.ErrorIs(t, err, ErrMalformedAuth)
 }
