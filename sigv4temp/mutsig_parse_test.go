@@ -3,6 +3,7 @@ package sigv4temp
 import (
 	"context"
 	"io"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -128,4 +129,44 @@ func TestMutsigPresignedPayloadHashInQuery(t *testing.T) {
 	u = presign("X-Amz-Expires=60&X-Amz-Content-Sha256=" + h + "&X-Amz-Content-Sha256=" + h)
 	_, err = v.Verify(ctx, mustReq(t, "PUT", u, []byte("abc")), vTime)
 	require.ErrorIs(t, err, ErrMalformedAuth)
+}
+
+// A presigned URL's token may also come as a header only when it is the
+// query's token, once; otherwise the request is malformed.
+func TestMutsigPresignedTokenHeader(t *testing.T) {
+	ctx := context.Background()
+	u, _, err := Presign(ctx, mustReq(t, "GET", "https://example.amazonaws.com/k", nil), vTemp, "service", "us-east-1", vTime, time.Hour)
+	require.NoError(t, err)
+	require.Contains(t, u, "X-Amz-Security-Token=")
+	v := newVerifier(t)
+	for _, tc := range []struct {
+		name   string
+		header []string
+		noTok  bool // the token removed from the query
+		want   error
+	}{
+		{"no header", nil, false, nil},
+		{"the same token", []string{vTemp.SessionToken}, false, nil},
+		{"another token", []string{"other"}, false, ErrMalformedAuth},
+		{"the token twice", []string{vTemp.SessionToken, vTemp.SessionToken}, false, ErrMalformedAuth},
+		{"header only", []string{vTemp.SessionToken}, true, ErrMalformedAuth},
+	} {
+		uu := u
+		if tc.noTok {
+			q, err := url.ParseQuery(u[strings.Index(u, "?")+1:])
+			require.NoError(t, err)
+			q.Del("X-Amz-Security-Token")
+			uu = u[:strings.Index(u, "?")+1] + q.Encode()
+		}
+		r := mustReq(t, "GET", uu, nil)
+		if tc.header != nil {
+			r.Header["X-Amz-Security-Token"] = tc.header
+		}
+		_, err := verifyAll(v, r, vTime)
+		if tc.want == nil {
+			require.NoError(t, err, tc.name)
+		} else {
+			require.ErrorIs(t, err, tc.want, tc.name)
+		}
+	}
 }

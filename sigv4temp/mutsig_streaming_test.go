@@ -86,3 +86,16 @@ func TestMutsigStreamingLengthLimit(t *testing.T) {
 		}
 	}
 }
+
+// An empty body, or one shorter than a chunk, allocates no whole chunk:
+// the encoder's buffer is the body's length.
+func TestMutsigStreamingShortBodyBuffer(t *testing.T) {
+	for _, n := range []int{0, 5, MinChunkSize} {
+		r, err := http.NewRequest("PUT", "https://bucket.s3.us-east-1.amazonaws.com/k", bytes.NewReader(make([]byte, n)))
+		require.NoError(t, err)
+		require.NoError(t, SignStreaming(context.Background(), r, vTemp, "s3", "us-east-1", vTime, func(o *StreamingOptions) { o.ChunkSize = MaxChunkSize }))
+		enc, ok := r.Body.(*encoder)
+		require.True(t, ok)
+		require.Len(t, enc.buf, n)
+	}
+}
