@@ -3,9 +3,13 @@ package sigv4temp
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -282,4 +286,67 @@ func TestMutsigSizeBoundsExact(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, len(block), len(r.Header.Get("Authorization")))
 	check("signed headers", big, len(block), headerBytes)
+}
+
+// handSign signs a GET of https://example.amazonaws.com/k with vLong by
+// hand (an independent SigV4: canonical request, string to sign, key
+// derivation), over the given lowercase header lines, host included, so
+// that headers no Go signer signs (content-length: 0, transfer-encoding)
+// can be.
+func handSign(t *testing.T, r *http.Request, headers [][2]string) {
+	t.Helper()
+	date := vTime.Format(amzDateFormat)
+	r.Header.Set("X-Amz-Date", date)
+	headers = append(headers, [2]string{"host", "example.amazonaws.com"}, [2]string{"x-amz-date", date})
+	slices.SortFunc(headers, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	var canon, names strings.Builder
+	for i, h := range headers {
+		canon.WriteString(h[0] + ":" + h[1] + "\n")
+		if i > 0 {
+			names.WriteByte(';')
+		}
+		names.WriteString(h[0])
+	}
+	creq := "GET\n/k\n\n" + canon.String() + "\n" + names.String() + "\n" + EmptyPayloadHash
+	sum := sha256.Sum256([]byte(creq))
+	scope := vTime.Format("20060102") + "/us-east-1/service/aws4_request"
+	mac := func(key []byte, s string) []byte { m := hmac.New(sha256.New, key); m.Write([]byte(s)); return m.Sum(nil) }
+	key := []byte("AWS4" + vLong.SecretAccessKey)
+	for _, s := range strings.Split(scope, "/") {
+		key = mac(key, s)
+	}
+	sig := mac(key, "AWS4-HMAC-SHA256\n"+date+"\n"+scope+"\n"+hex.EncodeToString(sum[:]))
+	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+vLong.AccessKeyID+"/"+scope+", SignedHeaders="+names.String()+", Signature="+hex.EncodeToString(sig))
+}
+
+// Signed headers the server moves out of r.Header are read from the
+// request: Content-Length (0 included) from ContentLength, Transfer-Encoding
+// from TransferEncoding; a header stored under a non-canonical key is
+// found too.
+func TestMutsigSignedHeadersOutsideHeader(t *testing.T) {
+	v := newVerifier(t)
+	for _, tc := range []struct {
+		name    string
+		signed  [][2]string
+		set     func(r *http.Request) // as a server holds the request
+		wantErr bool
+	}{
+		{"content-length 0", [][2]string{{"content-length", "0"}}, func(r *http.Request) { r.ContentLength = 0 }, false},
+		{"content-length unknown", [][2]string{{"content-length", "0"}}, func(r *http.Request) { r.ContentLength = -1 }, true},
+		{"transfer-encoding", [][2]string{{"transfer-encoding", "gzip,chunked"}}, func(r *http.Request) { r.TransferEncoding = []string{"gzip", "chunked"} }, false},
+		{"transfer-encoding absent", [][2]string{{"transfer-encoding", "chunked"}}, func(r *http.Request) {}, true},
+		{"transfer-encoding signed empty, absent", [][2]string{{"transfer-encoding", ""}}, func(r *http.Request) {}, true},
+		{"non-canonical key", [][2]string{{"x-custom", "v1,v2"}}, func(r *http.Request) { r.Header["x-custom"] = []string{"v1", "v2"} }, false},
+		{"non-canonical key, other value", [][2]string{{"x-custom", "v1,v2"}}, func(r *http.Request) { r.Header["x-custom"] = []string{"v1"} }, true},
+	} {
+		r := mustReq(t, "GET", "https://example.amazonaws.com/k", nil)
+		handSign(t, r, tc.signed)
+		tc.set(r)
+		_, err := verifyAll(v, r, vTime)
+		if tc.wantErr {
+			require.ErrorIs(t, err, ErrSignatureMismatch, tc.name)
+		} else {
+			require.NoError(t, err, tc.name)
+		}
+	}
 }
