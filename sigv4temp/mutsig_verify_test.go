@@ -310,7 +310,11 @@ func handSign(t *testing.T, r *http.Request, headers [][2]string) {
 	creq := "GET\n/k\n\n" + canon.String() + "\n" + names.String() + "\n" + EmptyPayloadHash
 	sum := sha256.Sum256([]byte(creq))
 	scope := vTime.Format("20060102") + "/us-east-1/service/aws4_request"
-	mac := func(key []byte, s string) []byte { m := hmac.New(sha256.New, key); m.Write([]byte(s)); return m.Sum(nil) }
+	mac := func(key []byte, s string) []byte {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(s))
+		return m.Sum(nil)
+	}
 	key := []byte("AWS4" + vLong.SecretAccessKey)
 	for _, s := range strings.Split(scope, "/") {
 		key = mac(key, s)
