@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"net/http"
@@ -97,5 +98,19 @@ func TestMutsigStreamingShortBodyBuffer(t *testing.T) {
 		enc, ok := r.Body.(*encoder)
 		require.True(t, ok)
 		require.Len(t, enc.buf, n)
+	}
+}
+
+// A body shorter than its ContentLength fails on read with ErrInvalid,
+// saying how many bytes are missing.
+func TestMutsigStreamingShortBodyMessage(t *testing.T) {
+	for _, opt := range []StreamingOptions{{}, {Trailer: ChecksumCRC32, Unsigned: true}} {
+		r, err := http.NewRequest("PUT", "https://bucket.s3.us-east-1.amazonaws.com/k", bytes.NewReader([]byte("12345")))
+		require.NoError(t, err)
+		r.ContentLength = 8
+		require.NoError(t, SignStreaming(context.Background(), r, vTemp, "s3", "us-east-1", vTime, func(o *StreamingOptions) { *o = opt }))
+		_, err = io.ReadAll(r.Body)
+		require.ErrorIs(t, err, ErrInvalid)
+		require.Contains(t, err.Error(), "body ended 3 bytes before its ContentLength 8")
 	}
 }
