@@ -106,7 +106,7 @@ PKGS ?= ./arn ./backoff ./capacity ./envelope ./s3keys ./sigv4temp ./weighting
 mutate: $(BIN)/gremlins-$(GREMLINS_VERSION)
 	@set -e; for p in $(PKGS); do \
 		echo "== gremlins $$p"; \
-		AWSKIT_QUICK=1 AWSKIT_TESTDATA=$(abspath $(CURDIR)/../shared/testdata) \
+		GOFLAGS=-count=1 AWSKIT_QUICK=1 AWSKIT_TESTDATA=$(abspath $(CURDIR)/../shared/testdata) \
 		$(BIN)/gremlins unleash --workers 1 --tags mutation --timeout-coefficient 10 $$p 2>&1 | tee $(BIN)/gremlins.log | \
 			grep -E 'Killed:|Timed out|Test efficacy|Mutator coverage' || true; \
 	done

@@ -144,6 +144,7 @@ type chunkReader struct {
 	buf        []byte
 	off        int
 	chunks     int
+	prevSize   int // size of the previous data chunk; -1 before the first
 	done       bool
 	err        error
 	akid       string
@@ -155,7 +156,7 @@ func (v *Verifier) newChunkReader(r *http.Request, body io.Reader, p *parsed, ke
 	fail := func(format string, args ...any) (io.Reader, error) {
 		return nil, &VerifyError{AccessKeyID: p.akid, Err: ErrMalformedAuth, Reason: fmt.Sprintf(format, args...)}
 	}
-	cr := &chunkReader{br: bufio.NewReaderSize(body, 4096), decodedLen: -1, maxChunk: v.o.MaxChunkBytes, akid: p.akid}
+	cr := &chunkReader{br: bufio.NewReaderSize(body, 4096), decodedLen: -1, maxChunk: v.o.MaxChunkBytes, prevSize: -1, akid: p.akid}
 	dl := r.Header.Values("X-Amz-Decoded-Content-Length")
 	switch {
 	case len(dl) > 1:
@@ -265,6 +266,19 @@ func (cr *chunkReader) next() error {
 	if cr.decodedLen >= 0 && cr.seen+int64(size) > cr.decodedLen {
 		return cr.fail(ErrMalformedChunk, "chunk %d: more than X-Amz-Decoded-Content-Length %d bytes", cr.chunks, cr.decodedLen)
 	}
+	// S3 refuses a data chunk under 8 KiB that is not the last one
+	// (InvalidChunkSizeError, "Only the last chunk is allowed to have a size
+	// less than 8192 bytes"), in the signed and unsigned forms alike: "The
+	// chunk size must be at least 8 KB ... This chunk size applies to all
+	// chunks except the last one",
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html.
+	// Refused before its data is read: a small chunk that leaves
+	// X-Amz-Decoded-Content-Length unreached, or any data chunk after a
+	// small one (the only check when the length is unknown).
+	if size > 0 && (cr.prevSize >= 0 && cr.prevSize < MinChunkSize ||
+		size < MinChunkSize && cr.decodedLen >= 0 && cr.seen+int64(size) < cr.decodedLen) {
+		return cr.fail(ErrMalformedChunk, "chunk %d: only the last chunk may be under %d bytes", cr.chunks, MinChunkSize)
+	}
 	n := int(size)
 	if cap(cr.buf) < n {
 		cr.buf = make([]byte, 0, n) // one chunk of memory, grown to the largest chunk
@@ -289,6 +303,9 @@ func (cr *chunkReader) next() error {
 	}
 	cr.seen += int64(n)
 	cr.chunks++
+	if n > 0 {
+		cr.prevSize = n
+	}
 	if n > 0 {
 		if cr.decodedLen >= 0 && cr.seen == cr.decodedLen {
 			// The last data chunk: a caller reading exactly

@@ -54,7 +54,8 @@ var (
 	ErrTooLarge = errors.New("sigv4temp: request exceeds a size bound")
 	// ErrMalformedChunk: an aws-chunked body that cannot be decoded: a bad
 	// chunk header or trailer, missing CRLF, a length that disagrees with
-	// X-Amz-Decoded-Content-Length, bytes after the end.
+	// X-Amz-Decoded-Content-Length, a data chunk under MinChunkSize (8 KiB)
+	// that is not the last (S3's InvalidChunkSizeError), bytes after the end.
 	ErrMalformedChunk = errors.New("sigv4temp: malformed aws-chunked body")
 )
 
@@ -118,6 +119,8 @@ type VerifierOptions struct {
 	MaxQueryParams int
 	// MaxChunkBytes bounds one chunk of an aws-chunked body, which is held
 	// in memory until its signature is checked. 0 means DefaultMaxChunkBytes.
+	// Every data chunk but the last is at least MinChunkSize, as S3 requires:
+	// a bound under it accepts only bodies sent in one data chunk.
 	MaxChunkBytes int
 	// MaxBufferedBody bounds the body Verify reads into memory when the
 	// payload hash is not sent in X-Amz-Content-Sha256 (services other than
