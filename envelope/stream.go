@@ -35,8 +35,9 @@ import (
 // 2·Concurrency·max(FrameLength+32, 64 KiB) bytes whatever the size (see
 // Options.Concurrency).
 //
-// Errors from dst stick: the frame whose write failed is the last one dst
-// is asked to take; the error is returned by the Write or Close that wrote
+// Errors from dst stick (a dst that takes fewer bytes than it was given
+// without an error fails with io.ErrShortWrite, as in io.Copy): the frame
+// whose write failed is the last one dst is asked to take; the error is returned by the Write or Close that wrote
 // it and by every later Write and Close, frames in flight are dropped, and
 // the stream's plaintext is cleared.
 func (c *Client) EncryptStream(ctx context.Context, dst io.Writer, encryptionContext map[string]string) (io.WriteCloser, error) {
@@ -95,7 +96,18 @@ func (w *encWriter) emit(b []byte) error {
 	if w.hash != nil {
 		w.hash.Write(b)
 	}
-	if _, err := w.dst.Write(b); err != nil {
+	return w.write(b)
+}
+
+// write writes b to dst; an error sticks. A dst that takes fewer bytes than
+// it was given without an error fails with io.ErrShortWrite, as in io.Copy:
+// the message would otherwise lack bytes without anyone knowing.
+func (w *encWriter) write(b []byte) error {
+	n, err := w.dst.Write(b)
+	if err == nil && n != len(b) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
 		w.err = fmt.Errorf("envelope: write: %w", err)
 		return w.err
 	}
@@ -181,9 +193,8 @@ func (w *encWriter) Close() error {
 			w.err = err
 			return err
 		}
-		if _, err := w.dst.Write(footer); err != nil {
-			w.err = fmt.Errorf("envelope: write: %w", err)
-			return w.err
+		if err := w.write(footer); err != nil {
+			return err
 		}
 	}
 	w.f = nil

@@ -1,0 +1,132 @@
+package envelope_test
+
+// An adversarial review of issue 15's parallel paths (parmem.go,
+// parstream*.go, writeto.go): each test is an attack that must fail closed
+// or a promise of the docs held to its word, at Concurrency 1 and parallel.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awskit/awskit/envelope"
+	"github.com/awskit/awskit/envelope/kmstest"
+)
+
+// attackMessage returns a client at concurrency and a message of frames
+// regular frames of fl bytes plus a half final frame, and its plaintext.
+func attackMessage(t *testing.T, concurrency, fl, frames int, suite envelope.Suite) (*envelope.Client, []byte, []byte) {
+	t.Helper()
+	k := kmstest.New()
+	c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) {
+		o.FrameLength, o.Concurrency, o.Suite = fl, concurrency, suite
+	})
+	pt := bytes.Repeat([]byte("attack15"), (frames*fl+fl/2)/8+1)[:frames*fl+fl/2]
+	msg, err := c.Encrypt(context.Background(), pt, nil)
+	require.NoError(t, err)
+	return c, msg, pt
+}
+
+// shortWriter takes at most max bytes per Write and never returns an error
+// (an io.Writer that breaks the contract, as io.Copy guards against): max
+// 0 takes nothing.
+type shortWriter struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (w *shortWriter) Write(p []byte) (int, error) {
+	n := min(len(p), w.max)
+	w.buf.Write(p[:n])
+	return n, nil
+}
+
+// liarWriter reports n bytes written whatever it was given.
+type liarWriter struct{ n int }
+
+func (w liarWriter) Write(p []byte) (int, error) { return w.n, nil }
+
+// within runs f and fails the test if it does not return within d (a
+// deadlock or an endless loop); the goroutine is left behind in that case.
+func within(t *testing.T, d time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("still running after %v", d)
+	}
+}
+
+// Reader.WriteTo treats a writer that takes fewer bytes than it was given
+// without an error as io.Copy does: io.ErrShortWrite, not a loop that calls
+// it again forever (a writer that always returns (0, nil) hung WriteTo);
+// and a count outside [0, len(p)] is an error, not a slice-bounds panic in
+// a later Read. Serial and parallel alike.
+func TestAttack15WriteToShortWrite(t *testing.T) {
+	defer envelope.SetParallelStreamAfter(0)()
+	for _, conc := range []int{1, 2} {
+		c, msg, pt := attackMessage(t, conc, 64, 10, envelope.SuiteCommitKey)
+		d, err := c.DecryptStream(context.Background(), bytes.NewReader(msg), nil)
+		require.NoError(t, err)
+		var n int64
+		within(t, 5*time.Second, func() { n, err = d.WriteTo(&shortWriter{max: 0}) })
+		assert.ErrorIs(t, err, io.ErrShortWrite, "concurrency %d", conc)
+		assert.Zero(t, n, "concurrency %d", conc)
+
+		d, err = c.DecryptStream(context.Background(), bytes.NewReader(msg), nil)
+		require.NoError(t, err)
+		sw := &shortWriter{max: 10}
+		within(t, 5*time.Second, func() { n, err = d.WriteTo(sw) })
+		assert.ErrorIs(t, err, io.ErrShortWrite, "concurrency %d", conc)
+		assert.Equal(t, int64(10), n, "concurrency %d", conc)
+		assert.Equal(t, 10, sw.buf.Len(), "concurrency %d", conc)
+		rest, err := io.ReadAll(d) // what w did not take stays in the Reader
+		require.NoError(t, err)
+		assert.Equal(t, pt, append(sw.buf.Bytes(), rest...), "concurrency %d", conc)
+
+		for _, lie := range []int{-1, 1 << 20} {
+			d, err = c.DecryptStream(context.Background(), bytes.NewReader(msg), nil)
+			require.NoError(t, err)
+			require.NotPanics(t, func() {
+				within(t, 5*time.Second, func() { n, err = d.WriteTo(liarWriter{lie}) })
+			})
+			assert.Error(t, err, "concurrency %d, writer says %d", conc, lie)
+			assert.Zero(t, n, "concurrency %d, writer says %d", conc, lie)
+			var got []byte
+			require.NotPanics(t, func() { got, err = io.ReadAll(d) }, "Read after WriteTo's invalid count")
+			require.NoError(t, err)
+			assert.Equal(t, pt, got, "concurrency %d: nothing was taken", conc)
+		}
+	}
+}
+
+// EncryptStream treats a dst that takes fewer bytes than it was given
+// without an error as a failed write (io.ErrShortWrite, sticky), instead of
+// going on and producing a message with bytes missing (silent truncation).
+func TestAttack15EncryptStreamShortWrite(t *testing.T) {
+	defer envelope.SetParallelStreamAfter(0)()
+	for _, conc := range []int{1, 2} {
+		k := kmstest.New()
+		c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) { o.FrameLength, o.Concurrency = 64, conc })
+		dst := &shortWriter{max: 1 << 30}
+		w, err := c.EncryptStream(context.Background(), dst, nil)
+		require.NoError(t, err)
+		dst.max = 10 // the header went in whole; every frame now loses bytes
+		_, werr := w.Write(make([]byte, 64*10))
+		cerr := w.Close()
+		assert.True(t, errors.Is(werr, io.ErrShortWrite) || errors.Is(cerr, io.ErrShortWrite),
+			"concurrency %d: Write %v, Close %v", conc, werr, cerr)
+		assert.ErrorIs(t, w.Close(), io.ErrShortWrite, "concurrency %d: sticky", conc)
+	}
+}
