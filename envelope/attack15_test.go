@@ -130,3 +130,53 @@ func TestAttack15EncryptStreamShortWrite(t *testing.T) {
 		assert.ErrorIs(t, w.Close(), io.ErrShortWrite, "concurrency %d: sticky", conc)
 	}
 }
+
+// panicWriter panics on its panicOn-th Write (1-based) and takes every
+// other one.
+type panicWriter struct {
+	bytes.Buffer
+	calls, panicOn int
+}
+
+func (w *panicWriter) Write(p []byte) (int, error) {
+	w.calls++
+	if w.calls == panicOn(w) {
+		panic("dst exploded")
+	}
+	return w.Buffer.Write(p)
+}
+
+func panicOn(w *panicWriter) int { return w.panicOn }
+
+// A dst that panics inside Write (recovered by the caller) leaves no worker
+// of a parallel EncryptStream reading the caller's p or sealing in the
+// stream's slots once the panic leaves Write or Close: the stream stops as
+// on a failed write (the error sticks, later Writes and Close fail, dst is
+// not called again), and the caller may scribble on p at once (under
+// -race, a worker still sealing from p is a reported race).
+func TestAttack15EncryptStreamDstPanics(t *testing.T) {
+	defer envelope.SetParallelStreamAfter(0)()
+	for _, conc := range []int{1, 2, 8} {
+		for _, panicOn := range []int{2, 3, 40} {
+			k := kmstest.New()
+			c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) { o.FrameLength, o.Concurrency = 64, conc })
+			dst := &panicWriter{panicOn: panicOn}
+			w, err := c.EncryptStream(context.Background(), dst, nil)
+			require.NoError(t, err)
+			p := bytes.Repeat([]byte{7}, 64*200+5)
+			func() {
+				defer func() { assert.Equal(t, "dst exploded", recover(), "concurrency %d, panic on %d", conc, panicOn) }()
+				for range 100 {
+					_, _ = w.Write(p)
+				}
+				_ = w.Close()
+			}()
+			clear(p) // the caller owns p again
+			calls := dst.calls
+			_, werr := w.Write(p)
+			assert.Error(t, werr, "concurrency %d, panic on %d: Write after the panic", conc, panicOn)
+			assert.Error(t, w.Close(), "concurrency %d, panic on %d: Close after the panic", conc, panicOn)
+			assert.Equal(t, calls, dst.calls, "concurrency %d, panic on %d: dst called after the panic", conc, panicOn)
+		}
+	}
+}

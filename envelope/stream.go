@@ -36,7 +36,8 @@ import (
 // Options.Concurrency).
 //
 // Errors from dst stick (a dst that takes fewer bytes than it was given
-// without an error fails with io.ErrShortWrite, as in io.Copy): the frame
+// without an error fails with io.ErrShortWrite, as in io.Copy, and a dst
+// that panics fails the stream before the panic goes on): the frame
 // whose write failed is the last one dst is asked to take; the error is returned by the Write or Close that wrote
 // it and by every later Write and Close, frames in flight are dropped, and
 // the stream's plaintext is cleared.
@@ -88,6 +89,9 @@ type encWriter struct {
 	fill          int // plaintext bytes of the frame being filled in par's next slot
 }
 
+// errDstPanicked is the error of an EncryptStream whose dst panicked.
+var errDstPanicked = errors.New("envelope: write: dst panicked")
+
 func (w *encWriter) String() string       { return "envelope.EncryptStream{redacted}" }
 func (w *encWriter) GoString() string     { return w.String() }
 func (w *encWriter) LogValue() slog.Value { return slog.StringValue(w.String()) }
@@ -101,9 +105,24 @@ func (w *encWriter) emit(b []byte) error {
 
 // write writes b to dst; an error sticks. A dst that takes fewer bytes than
 // it was given without an error fails with io.ErrShortWrite, as in io.Copy:
-// the message would otherwise lack bytes without anyone knowing.
+// the message would otherwise lack bytes without anyone knowing. A dst that
+// panics fails the stream too (errDstPanicked sticks, the workers are
+// stopped and the slots cleared) before the panic goes on: a caller that
+// recovers gets an error from every later Write and Close instead of a
+// message missing a frame, and no worker reads its p any more.
 func (w *encWriter) write(b []byte) error {
+	panicked := true
+	defer func() {
+		if panicked {
+			w.err = errDstPanicked
+			if w.par != nil {
+				w.par.stop()
+				w.par.wipe()
+			}
+		}
+	}()
 	n, err := w.dst.Write(b)
+	panicked = false
 	if err == nil && n != len(b) {
 		err = io.ErrShortWrite
 	}
