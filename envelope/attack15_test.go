@@ -180,3 +180,40 @@ func TestAttack15EncryptStreamDstPanics(t *testing.T) {
 		}
 	}
 }
+
+// When dst fails, Write returns the count the serial path returns: the
+// bytes of p up to the end of the frame whose write failed (io.Writer: the
+// bytes written from p), not every byte of p the ring took in; 0 when the
+// failed frame came from an earlier Write. Whatever the concurrency, cut
+// into writes of 1 frame, 10 frames, a frame and a half, or all at once.
+func TestAttack15EncryptStreamWriteCountOnDstError(t *testing.T) {
+	defer envelope.SetParallelStreamAfter(0)()
+	const fl = 64
+	pt := make([]byte, 100*fl+fl/3)
+	for _, chunk := range []int{fl, 10 * fl, fl + fl/2, len(pt)} {
+		for _, failOn := range []int{2, 3, 9, 30} {
+			var want []int
+			for _, conc := range []int{1, 2, 8} {
+				k := kmstest.New()
+				c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) { o.FrameLength, o.Concurrency = fl, conc })
+				dst := &callWriter{failOn: failOn}
+				w, err := c.EncryptStream(context.Background(), dst, nil)
+				require.NoError(t, err)
+				var counts []int
+				for p := pt; len(p) > 0; {
+					n, err := w.Write(p[:min(chunk, len(p))])
+					counts = append(counts, n)
+					p = p[min(chunk, len(p)):]
+					if err != nil {
+						break
+					}
+				}
+				if conc == 1 {
+					want = counts
+					continue
+				}
+				assert.Equal(t, want, counts, "chunk %d, dst fails on write %d, concurrency %d: Write's counts", chunk, failOn, conc)
+			}
+		}
+	}
+}

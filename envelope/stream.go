@@ -86,7 +86,8 @@ type encWriter struct {
 	parallelAfter int64
 	sealed        int64 // plaintext bytes sealed serially
 	par           *frameRing
-	fill          int // plaintext bytes of the frame being filled in par's next slot
+	fill          int    // plaintext bytes of the frame being filled in par's next slot
+	failedSeq     uint32 // the frame whose write to dst failed
 }
 
 // errDstPanicked is the error of an EncryptStream whose dst panicked.
