@@ -23,14 +23,25 @@ import (
 // regular frames of fl bytes plus a half final frame, and its plaintext.
 func attackMessage(t *testing.T, concurrency, fl, frames int, suite envelope.Suite) (*envelope.Client, []byte, []byte) {
 	t.Helper()
+	mk, msg, pt := attackClients(t, fl, frames, suite)
+	return mk(concurrency), msg, pt
+}
+
+// attackClients is attackMessage that returns a maker of clients of the
+// same key at any concurrency.
+func attackClients(t *testing.T, fl, frames int, suite envelope.Suite) (func(concurrency int) *envelope.Client, []byte, []byte) {
+	t.Helper()
 	k := kmstest.New()
-	c := newClient(t, k, k.MustCreateKey(), func(o *envelope.Options) {
-		o.FrameLength, o.Concurrency, o.Suite = fl, concurrency, suite
-	})
+	keyARN := k.MustCreateKey()
+	mk := func(concurrency int) *envelope.Client {
+		return newClient(t, k, keyARN, func(o *envelope.Options) {
+			o.FrameLength, o.Concurrency, o.Suite = fl, concurrency, suite
+		})
+	}
 	pt := bytes.Repeat([]byte("attack15"), (frames*fl+fl/2)/8+1)[:frames*fl+fl/2]
-	msg, err := c.Encrypt(context.Background(), pt, nil)
+	msg, err := mk(1).Encrypt(context.Background(), pt, nil)
 	require.NoError(t, err)
-	return c, msg, pt
+	return mk, msg, pt
 }
 
 // shortWriter takes at most max bytes per Write and never returns an error
@@ -213,6 +224,66 @@ func TestAttack15EncryptStreamWriteCountOnDstError(t *testing.T) {
 					continue
 				}
 				assert.Equal(t, want, counts, "chunk %d, dst fails on write %d, concurrency %d: Write's counts", chunk, failOn, conc)
+			}
+		}
+	}
+}
+
+// Read returns the same sequence of (n, err) on the parallel path as on
+// the serial one, whatever len(p) (0, 1, less than a frame, a frame, more),
+// for a whole message and for one tampered in its 40th frame: never n > 0
+// with an error, (0, nil) only for an empty p, the same error class.
+func TestAttack15ReadCountsMatchSerial(t *testing.T) {
+	defer envelope.SetParallelStreamAfter(0)()
+	const fl = 64
+	type call struct {
+		n   int
+		err string
+	}
+	mk, msg, _ := attackClients(t, fl, 100, envelope.SuiteCommitKeyECDSAP384)
+	bad := bytes.Clone(msg)
+	bad[len(bad)-(100-40)*(fl+32)] ^= 1 // a byte in frame 40's ciphertext or tag
+	for name, m := range map[string][]byte{"whole": msg, "tampered": bad} {
+		for _, size := range []int{0, 1, fl - 1, fl, fl + 1, 10 * fl} {
+			var want []call
+			for _, conc := range []int{1, 2, 8} {
+				d, err := mk(conc).DecryptStream(context.Background(), bytes.NewReader(m), nil)
+				require.NoError(t, err)
+				var calls []call
+				p := make([]byte, size)
+				for range 20000 {
+					if size == 0 && len(calls) == 10 { // an empty p never moves the Reader on
+						break
+					}
+					n, err := d.Read(p)
+					if n > 0 && err != nil {
+						t.Errorf("%s, len(p) %d, concurrency %d: Read = %d, %v", name, size, conc, n, err)
+					}
+					if n == 0 && err == nil && size > 0 {
+						t.Errorf("%s, len(p) %d, concurrency %d: Read = 0, nil", name, size, conc)
+					}
+					e := ""
+					if err != nil {
+						e = err.Error()
+					}
+					calls = append(calls, call{n, e})
+					if err != nil {
+						break
+					}
+				}
+				last := calls[len(calls)-1].err
+				if size == 0 {
+					assert.Equal(t, "", last)
+				} else if name == "whole" {
+					require.Equal(t, io.EOF.Error(), last)
+				} else {
+					require.Equal(t, envelope.ErrDecrypt.Error(), last)
+				}
+				if conc == 1 {
+					want = calls
+					continue
+				}
+				assert.Equal(t, want, calls, "%s, len(p) %d, concurrency %d", name, size, conc)
 			}
 		}
 	}
