@@ -7,8 +7,10 @@ package envelope_test
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"io"
+	"runtime"
 	"testing"
 	"time"
 
@@ -286,5 +288,47 @@ func TestAttack15ReadCountsMatchSerial(t *testing.T) {
 				assert.Equal(t, want, calls, "%s, len(p) %d, concurrency %d", name, size, conc)
 			}
 		}
+	}
+}
+
+var errRand = errors.New("rand broke")
+
+// signRand is crypto/rand until the message ID (the one 32-byte read of
+// Options.Rand, after the signing key) was drawn, then fails: at the
+// signature.
+type signRand struct{ drawnID bool }
+
+func (s *signRand) Read(p []byte) (int, error) {
+	if s.drawnID {
+		return 0, errRand
+	}
+	s.drawnID = len(p) == 32
+	return crand.Read(p)
+}
+
+// EncryptAppend's promise on error, on the signed suite's parallel path
+// (hashing overlapped with the sealing) as on the serial one: when the
+// signature fails (Options.Rand fails at the last draw), it returns nil and
+// the error, dst's bytes are untouched, what it wrote past them in dst's
+// capacity is cleared, and no goroutine is left.
+func TestAttack15EncryptAppendSignFailure(t *testing.T) {
+	envelope.LowerParallelThresholds(t)
+	k := kmstest.New()
+	keyARN := k.MustCreateKey()
+	pt := bytes.Repeat([]byte("s"), 64*100+10)
+	for _, conc := range []int{1, 2, 8} {
+		c := newClient(t, k, keyARN, func(o *envelope.Options) {
+			o.FrameLength, o.Concurrency, o.Suite, o.Rand = 64, conc, envelope.SuiteCommitKeyECDSAP384, &signRand{}
+		})
+		before := runtime.NumGoroutine()
+		dst := make([]byte, 3, 64<<10)
+		copy(dst, "abc")
+		out, err := c.EncryptAppend(context.Background(), dst, pt, nil)
+		require.ErrorIs(t, err, errRand, "concurrency %d", conc)
+		assert.Contains(t, err.Error(), "envelope: sign:", "concurrency %d: the signature failed, after the frames", conc)
+		assert.Nil(t, out, "concurrency %d", conc)
+		assert.Equal(t, "abc", string(dst), "concurrency %d", conc)
+		assert.Equal(t, make([]byte, cap(dst)-3), dst[3:cap(dst)], "concurrency %d: dst's capacity cleared", conc)
+		settleGoroutines(t, before)
 	}
 }
