@@ -166,7 +166,7 @@ func (w *encWriter) Write(p []byte) (int, error) {
 			}
 			frame = w.buf
 		}
-		if w.seq == finalFrameMark-1 {
+		if w.seq == finalFrameMark { // a regular frame 2^32-1 would leave no number for the final frame
 			w.err = fmt.Errorf("%w: more than 2^32-1 frames", ErrTooLarge)
 			return n, w.err
 		}
