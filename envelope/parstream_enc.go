@@ -53,7 +53,7 @@ func (w *encWriter) writeParallel(p []byte) (int, error) {
 			w.fill = 0
 			s.src = nil
 		}
-		if w.seq == finalFrameMark { // a regular frame 2^32-1 would leave no number for the final frame
+		if w.seq == finalFrameMark { // as the serial path: no regular frame 2^32-1
 			// As the serial path: every frame before it is written.
 			s.src = nil
 			if err := w.drain(); err != nil {

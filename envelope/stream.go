@@ -166,7 +166,10 @@ func (w *encWriter) Write(p []byte) (int, error) {
 			}
 			frame = w.buf
 		}
-		if w.seq == finalFrameMark { // a regular frame 2^32-1 would leave no number for the final frame
+		// At most 2^32-1 frames, the final one numbered by their count
+		// (message-body.md, "Framed Data"): a regular frame 2^32-1 would
+		// leave no number for the final frame.
+		if w.seq == finalFrameMark {
 			w.err = fmt.Errorf("%w: more than 2^32-1 frames", ErrTooLarge)
 			return n, w.err
 		}
