@@ -332,3 +332,60 @@ func TestAttack15EncryptAppendSignFailure(t *testing.T) {
 		settleGoroutines(t, before)
 	}
 }
+
+// Frames of 1 byte (the smallest frame length, the most frames per byte):
+// every path writes Encrypt's bytes at Concurrency 1 and returns the
+// plaintext, and one tampered frame fails every path with nothing after it
+// released. Streams parallel from the first frame, in-memory paths below
+// their thresholds.
+func TestAttack15OneByteFramesEveryPath(t *testing.T) {
+	envelope.LowerParallelThresholds(t)
+	defer envelope.SetParallelStreamAfter(0)()
+	ctx := context.Background()
+	pt := bytes.Repeat([]byte("0123456789"), 300)
+	opts := func(conc int) func(*envelope.Options) {
+		return func(o *envelope.Options) { o.Suite, o.FrameLength, o.Concurrency = envelope.SuiteCommitKey, 1, conc }
+	}
+	want, err := seededClient(t, 1, opts(1)).Encrypt(ctx, pt, nil)
+	require.NoError(t, err)
+	for _, conc := range []int{1, 2, 8, 300} {
+		got, err := seededClient(t, 1, opts(conc)).Encrypt(ctx, pt, nil)
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(want, got), "Encrypt at concurrency %d", conc)
+
+		var buf bytes.Buffer
+		w, err := seededClient(t, 1, opts(conc)).EncryptStream(ctx, &buf, nil)
+		require.NoError(t, err)
+		for p := pt; len(p) > 0; p = p[min(7, len(p)):] {
+			_, err := w.Write(p[:min(7, len(p))])
+			require.NoError(t, err)
+		}
+		require.NoError(t, w.Close())
+		assert.True(t, bytes.Equal(want, buf.Bytes()), "EncryptStream at concurrency %d", conc)
+
+		c := seededClient(t, 1, opts(conc))
+		plain, err := c.Decrypt(ctx, want, nil)
+		require.NoError(t, err)
+		assert.Equal(t, pt, plain, "Decrypt at concurrency %d", conc)
+		d, err := c.DecryptStream(ctx, bytes.NewReader(want), nil)
+		require.NoError(t, err)
+		var out bytes.Buffer
+		_, err = io.Copy(&out, d)
+		require.NoError(t, err)
+		assert.Equal(t, pt, out.Bytes(), "DecryptStream at concurrency %d", conc)
+
+		// Frame 2000's tag (each regular frame is 33 bytes; the final frame
+		// of 0 bytes is 40 bytes, the last 16 its tag).
+		bad := bytes.Clone(want)
+		bad[len(bad)-40-(3000-2000+1)*33+32] ^= 1
+		plain, err = c.Decrypt(ctx, bad, nil)
+		assert.ErrorIs(t, err, envelope.ErrDecrypt, "Decrypt at concurrency %d", conc)
+		assert.Nil(t, plain)
+		d, err = c.DecryptStream(ctx, bytes.NewReader(bad), nil)
+		require.NoError(t, err)
+		out.Reset()
+		_, err = io.Copy(&out, d)
+		assert.ErrorIs(t, err, envelope.ErrDecrypt, "DecryptStream at concurrency %d", conc)
+		assert.Equal(t, pt[:1999], out.Bytes(), "DecryptStream at concurrency %d: the frames before frame 2000", conc)
+	}
+}
