@@ -389,3 +389,37 @@ func TestAttack15OneByteFramesEveryPath(t *testing.T) {
 		assert.Equal(t, pt[:1999], out.Bytes(), "DecryptStream at concurrency %d: the frames before frame 2000", conc)
 	}
 }
+
+// DecryptAppend and EncryptAppend with dst's capacity over the input (the
+// in-place idiom of cipher.AEAD.Open and Seal, which the docs forbid here):
+// a clear ErrInvalidInput on every path, not a panic. On the parallel paths
+// the overlap made a worker goroutine's AES-GCM panic ("invalid buffer
+// overlap"), which no caller can recover: the process crashed.
+func TestAttack15AppendOverlappingInput(t *testing.T) {
+	envelope.LowerParallelThresholds(t)
+	ctx := context.Background()
+	for _, suite := range suites {
+		for _, conc := range []int{1, 2, 8} {
+			mk, msg, pt := attackClients(t, 4096, 40, suite)
+			c := mk(conc)
+			for name, dst := range map[string]func(buf []byte) []byte{
+				"dst at the input":     func(buf []byte) []byte { return buf[:0] },
+				"dst inside the input": func(buf []byte) []byte { return buf[10:10] },
+			} {
+				buf := bytes.Clone(msg)
+				var out []byte
+				var err error
+				require.NotPanics(t, func() { out, err = c.DecryptAppend(ctx, dst(buf), buf, nil) }, "%v, concurrency %d, %s", suite, conc, name)
+				assert.ErrorIs(t, err, envelope.ErrInvalidInput, "%v, concurrency %d, %s: DecryptAppend", suite, conc, name)
+				assert.Nil(t, out)
+				assert.Equal(t, msg, buf, "%v, concurrency %d, %s: the message is untouched", suite, conc, name)
+
+				plain := bytes.Clone(pt)
+				require.NotPanics(t, func() { out, err = c.EncryptAppend(ctx, dst(plain), plain, nil) }, "%v, concurrency %d, %s", suite, conc, name)
+				assert.ErrorIs(t, err, envelope.ErrInvalidInput, "%v, concurrency %d, %s: EncryptAppend", suite, conc, name)
+				assert.Nil(t, out)
+				assert.Equal(t, pt, plain, "%v, concurrency %d, %s: the plaintext is untouched", suite, conc, name)
+			}
+		}
+	}
+}

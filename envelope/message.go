@@ -12,8 +12,10 @@ import (
 
 // EncryptAppend is Encrypt that appends the message to dst and returns the
 // extended slice, like cipher.AEAD.Seal: a service that reuses one buffer
-// (dst[:0]) encrypts without allocating the message. dst must not overlap
-// plaintext. The message is sized before it is written: dst grows at most
+// (dst[:0]) encrypts without allocating the message. Unlike
+// cipher.AEAD.Seal, it does not encrypt in place: dst's capacity past
+// len(dst) must not overlap plaintext (ErrInvalidInput, before the KMS
+// call). The message is sized before it is written: dst grows at most
 // once. On error it returns nil, and dst's contents up to len(dst) are
 // untouched.
 //
@@ -32,6 +34,9 @@ import (
 // few words per goroutine (and for the signed suite 9 bytes per group), and
 // every goroutine has ended when EncryptAppend returns.
 func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encryptionContext map[string]string) ([]byte, error) {
+	if overlaps(dst[len(dst):cap(dst)], plaintext) {
+		return nil, fmt.Errorf("%w: dst's capacity overlaps the plaintext", ErrInvalidInput)
+	}
 	fl := c.opts.FrameLength
 	full := len(plaintext) / fl
 	if uint64(full)+1 > maxFrames {
