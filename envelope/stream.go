@@ -246,7 +246,12 @@ func (w *encWriter) Close() error {
 // WriteTo that needs it. After that (Concurrency 0 or above 1), Read and
 // WriteTo read up to the ring's 2·Concurrency groups of frames ahead of
 // what they released (see Options.Concurrency), on the caller's goroutine
-// (src is read there only), hashing them in order as they are read
+// (src is read there only): before returning a frame that verified, they
+// wait until src has filled the ring, ended or failed. So with a src whose
+// writer waits for the reader before it sends more (a request and its
+// response over one connection, a live feed), the parallel path blocks
+// where Concurrency 1 returns each frame as it arrives: use Concurrency 1
+// there. Frames are hashed in order as they are read
 // (signed suites); up to Concurrency goroutines open them in the Reader's
 // own slots, and their plaintext is released strictly in order, each
 // frame only once it verified. A frame that fails stops the stream: the
