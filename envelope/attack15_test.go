@@ -473,3 +473,38 @@ func readInPieces(t *testing.T, c *envelope.Client, msg, pt []byte, first, fl in
 		assert.Equal(t, pt[40*fl:], rest)
 	}
 }
+
+// House style, rule 18: concurrency inside a call (parallel frames) is
+// cancelled with the call's context. A context cancelled once the data key
+// is in hand (the KMS call succeeded) stops Encrypt and Decrypt before the
+// end of a large body, on every path, with the context's error (not
+// ErrDecrypt: the message is not at fault), nothing returned and no
+// goroutine left.
+func TestAttack15CancelStopsTheBody(t *testing.T) {
+	envelope.LowerParallelThresholds(t)
+	for _, suite := range suites {
+		k := kmstest.New()
+		keyARN := k.MustCreateKey()
+		pt := bytes.Repeat([]byte("c"), 64*1000+5)
+		msg, err := newClient(t, k, keyARN, func(o *envelope.Options) { o.Suite, o.FrameLength = suite, 64 }).Encrypt(context.Background(), pt, nil)
+		require.NoError(t, err)
+		for _, conc := range []int{1, 2, 8} {
+			c := newClient(t, k, keyARN, func(o *envelope.Options) { o.Suite, o.FrameLength, o.Concurrency = suite, 64, conc })
+			before := runtime.NumGoroutine()
+			cancelled := func() context.Context {
+				ctx, cancel := context.WithCancel(context.Background())
+				k.Fault = func(context.Context, string) error { cancel(); return nil }
+				return ctx
+			}
+			out, err := c.Encrypt(cancelled(), pt, nil)
+			assert.ErrorIs(t, err, context.Canceled, "%v, concurrency %d: Encrypt", suite, conc)
+			assert.Nil(t, out)
+			out, err = c.Decrypt(cancelled(), msg, nil)
+			assert.ErrorIs(t, err, context.Canceled, "%v, concurrency %d: Decrypt", suite, conc)
+			assert.NotErrorIs(t, err, envelope.ErrDecrypt, "%v, concurrency %d: Decrypt", suite, conc)
+			assert.Nil(t, out)
+			k.Fault = nil
+			settleGoroutines(t, before)
+		}
+	}
+}
