@@ -227,7 +227,7 @@ func sealSigned(ctx context.Context, f *framer, out []byte, start int, plaintext
 		}()
 	}
 	ready := make([]bool, groups)
-	for g := 0; g < groups; {
+	for g := 0; g < groups && !stopped.Load(); { // the channel holds every group: workers never wait for it
 		if !ready[g] {
 			ready[<-done] = true
 			continue
