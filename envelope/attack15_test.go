@@ -508,3 +508,61 @@ func TestAttack15CancelStopsTheBody(t *testing.T) {
 		}
 	}
 }
+
+// Options.Concurrency: "values above 256 count as 256 (no call or stream
+// starts more goroutines)". Counted, not computed: a sampler records the
+// most goroutines seen while Encrypt, Decrypt and both streams handle 2,000
+// frames at Concurrency 2^20 (a goroutine per frame would show thousands).
+func TestAttack15HugeConcurrencyGoroutines(t *testing.T) {
+	envelope.LowerParallelThresholds(t)
+	defer envelope.SetParallelStreamAfter(0)()
+	ctx := context.Background()
+	c, msg, pt := attackMessage(t, 1<<20, 64, 2000, envelope.SuiteCommitKey)
+	calls := map[string]func(){
+		"Encrypt": func() {
+			_, err := c.Encrypt(ctx, pt, nil)
+			require.NoError(t, err)
+		},
+		"Decrypt": func() {
+			_, err := c.Decrypt(ctx, msg, nil)
+			require.NoError(t, err)
+		},
+		"EncryptStream": func() {
+			w, err := c.EncryptStream(ctx, io.Discard, nil)
+			require.NoError(t, err)
+			_, err = w.Write(pt)
+			require.NoError(t, err)
+			require.NoError(t, w.Close())
+		},
+		"DecryptStream": func() {
+			d, err := c.DecryptStream(ctx, bytes.NewReader(msg), nil)
+			require.NoError(t, err)
+			_, err = io.Copy(io.Discard, d)
+			require.NoError(t, err)
+		},
+	}
+	for name, call := range calls {
+		before := runtime.NumGoroutine()
+		most := before
+		stop := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					most = max(most, runtime.NumGoroutine())
+					runtime.Gosched()
+				}
+			}
+		}()
+		call()
+		close(stop)
+		<-sampled
+		assert.LessOrEqual(t, most, before+1+256, "%s: goroutines at most (%d before, the sampler, 256 workers)", name, before)
+		t.Logf("%s: most goroutines seen %d (%d before)", name, most, before)
+		settleGoroutines(t, before)
+	}
+}
