@@ -37,10 +37,10 @@ import (
 //
 // Errors from dst stick (a dst that takes fewer bytes than it was given
 // without an error fails with io.ErrShortWrite, as in io.Copy, and a dst
-// that panics fails the stream before the panic goes on): the frame
-// whose write failed is the last one dst is asked to take; the error is returned by the Write or Close that wrote
-// it and by every later Write and Close, frames in flight are dropped, and
-// the stream's plaintext is cleared.
+// that panics fails the stream before the panic goes on): the frame whose
+// write failed is the last one dst is asked to take; the error is returned
+// by the Write or Close that wrote it and by every later Write and Close,
+// frames in flight are dropped, and the stream's plaintext is cleared.
 func (c *Client) EncryptStream(ctx context.Context, dst io.Writer, encryptionContext map[string]string) (io.WriteCloser, error) {
 	m, err := c.encryptionMaterials(ctx, encryptionContext, -1)
 	if err != nil {
