@@ -513,6 +513,9 @@ func TestAttack15CancelStopsTheBody(t *testing.T) {
 // starts more goroutines)". Counted, not computed: a sampler records the
 // most goroutines seen while Encrypt, Decrypt and both streams handle 2,000
 // frames at Concurrency 2^20 (a goroutine per frame would show thousands).
+// A sampler misses short peaks: this guards against a regression, it does
+// not prove the exact bound (TestWorkersBoundedLikeStreams and
+// TestStreamWorkers check the computation).
 func TestAttack15HugeConcurrencyGoroutines(t *testing.T) {
 	envelope.LowerParallelThresholds(t)
 	defer envelope.SetParallelStreamAfter(0)()
@@ -561,7 +564,11 @@ func TestAttack15HugeConcurrencyGoroutines(t *testing.T) {
 		call()
 		close(stop)
 		<-sampled
-		assert.LessOrEqual(t, most, before+1+256, "%s: goroutines at most (%d before, the sampler, 256 workers)", name, before)
+		// A stream's worker that found the queue empty has given up its
+		// place (a new one may start) a moment before it ends, so up to 256
+		// work while a few more are exiting: the bound allows 256 of those,
+		// far below a goroutine per frame (2,000).
+		assert.LessOrEqual(t, most, before+1+2*256, "%s: goroutines at most (%d before, the sampler, 256 workers, 256 exiting)", name, before)
 		t.Logf("%s: most goroutines seen %d (%d before)", name, most, before)
 		settleGoroutines(t, before)
 	}
