@@ -100,9 +100,11 @@ type Options struct {
 	// signature meanwhile. Smaller messages, non-framed bodies and
 	// Concurrency 1 use the calling goroutine only. The output, and on
 	// failure the error, are those of Concurrency 1; a failing frame stops
-	// every goroutine before its next frame; no memory is added beyond a
-	// few words per goroutine; every goroutine has ended when the call
-	// returns.
+	// every goroutine before its next frame; a context done once the data
+	// key is in hand stops them too, within about 64 KiB of frames each,
+	// and the call returns the context's error (whatever the setting); no
+	// memory is added beyond a few words per goroutine; every goroutine has
+	// ended when the call returns.
 	//
 	// EncryptStream and DecryptStream handle the first 128 KiB of
 	// plaintext of a stream in the calling goroutine, then go parallel:

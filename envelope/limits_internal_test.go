@@ -11,10 +11,10 @@ import (
 	"github.com/awskit/awskit/envelope/kmstest"
 )
 
-// EncryptStream refuses the frame that would need sequence number 2^32-1
-// (the final frame's mark) and writes every frame before it. The writer is
-// started near the end of the sequence space instead of after 4 billion
-// frames.
+// EncryptStream refuses a regular frame that would need sequence number
+// 2^32-1 (the final frame needs it) and writes every frame before it. The
+// writer is started near the end of the sequence space instead of after 4
+// billion frames.
 func TestEncryptStreamFrameLimit(t *testing.T) {
 	k := kmstest.New()
 	c, err := New(k, k.MustCreateKey(), func(o *Options) { o.Suite, o.FrameLength = SuiteCommitKey, 4 })
@@ -23,7 +23,7 @@ func TestEncryptStreamFrameLimit(t *testing.T) {
 	wc, err := c.EncryptStream(context.Background(), &out, nil)
 	require.NoError(t, err)
 	w := wc.(*encWriter)
-	w.seq = finalFrameMark - 3
+	w.seq = finalFrameMark - 2
 	n, err := w.Write(make([]byte, 8)) // frames 2^32-3 and 2^32-2: the last regular ones
 	require.NoError(t, err)
 	assert.Equal(t, 8, n)

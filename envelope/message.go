@@ -12,8 +12,10 @@ import (
 
 // EncryptAppend is Encrypt that appends the message to dst and returns the
 // extended slice, like cipher.AEAD.Seal: a service that reuses one buffer
-// (dst[:0]) encrypts without allocating the message. dst must not overlap
-// plaintext. The message is sized before it is written: dst grows at most
+// (dst[:0]) encrypts without allocating the message. Unlike
+// cipher.AEAD.Seal, it does not encrypt in place: dst's capacity past
+// len(dst) must not overlap plaintext (ErrInvalidInput, before the KMS
+// call). The message is sized before it is written: dst grows at most
 // once. On error it returns nil, and dst's contents up to len(dst) are
 // untouched.
 //
@@ -30,8 +32,13 @@ import (
 // message is byte for byte what Concurrency 1 writes (the signed suite's
 // ECDSA signature is randomized in any case), the only memory added is a
 // few words per goroutine (and for the signed suite 9 bytes per group), and
-// every goroutine has ended when EncryptAppend returns.
+// every goroutine has ended when EncryptAppend returns. Whatever the
+// concurrency, ctx is looked at about every 64 KiB of frames while they are
+// sealed: once it is done, EncryptAppend returns nil and ctx.Err().
 func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encryptionContext map[string]string) ([]byte, error) {
+	if overlaps(dst[len(dst):cap(dst)], plaintext) {
+		return nil, fmt.Errorf("%w: dst's capacity overlaps the plaintext", ErrInvalidInput)
+	}
 	fl := c.opts.FrameLength
 	full := len(plaintext) / fl
 	if uint64(full)+1 > maxFrames {
@@ -71,9 +78,13 @@ func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encry
 	var hh hash.Hash // the signed suite's hash, when it overlaps the sealing
 	if m.signer != nil && workers > 1 {
 		hh = newSignatureHash()
-		out = sealSigned(f, out, len(dst), plaintext, fl, full, workers, hh)
+		out, err = sealSigned(ctx, f, out, len(dst), plaintext, fl, full, workers, hh)
 	} else {
-		out = sealFrames(f, out, plaintext, fl, full, workers)
+		out, err = sealFrames(ctx, f, out, plaintext, fl, full, workers)
+	}
+	if err != nil { // ctx is done
+		clear(out[len(dst) : len(dst)+size])
+		return nil, err
 	}
 	finalAt := len(out)
 	out = f.seal(out, uint32(full)+1, true, plaintext[full*fl:])
@@ -121,10 +132,12 @@ func (c *Client) EncryptAppend(ctx context.Context, dst, plaintext []byte, encry
 // place in the plaintext. For the signed suites the caller first hashes the
 // header and body and verifies the signature while the others open. The
 // first frame that fails to authenticate stops every goroutine before its
-// next frame. Every goroutine has ended when Decrypt returns; the result,
-// and on failure the error, are those of Concurrency 1; the memory is the
-// same (the plaintext and one frame's buffer) plus a few words per
-// goroutine.
+// next frame. Whatever the concurrency, ctx is looked at about every 64 KiB
+// of frames: once it is done, Decrypt returns nil and ctx.Err() (which does
+// not match ErrDecrypt). Every goroutine has ended when Decrypt returns;
+// the result, and on failure the error, are those of Concurrency 1; the
+// memory is the same (the plaintext and one frame's buffer) plus a few
+// words per goroutine.
 func (c *Client) Decrypt(ctx context.Context, message []byte, encryptionContext map[string]string) ([]byte, error) {
 	pt, _, err := c.DecryptWithHeader(ctx, message, encryptionContext)
 	return pt, err
@@ -163,7 +176,7 @@ func (c *Client) decryptAppend(ctx context.Context, dst, message []byte, encrypt
 			return nil, nil, err
 		}
 		if w := c.workers(len(body), m.full, minParallelOpen); w > 1 {
-			out, err := openFrames(d, dst, body, &m, w)
+			out, err := openFrames(ctx, d, dst, body, &m, w)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -171,8 +184,19 @@ func (c *Client) decryptAppend(ctx context.Context, dst, message []byte, encrypt
 		}
 	}
 	out := slices.Grow(dst, len(body)) // plaintext is never longer than the body
-	for {
-		n, err := d.Read(out[len(out):cap(out)])
+	every := 1
+	if h.ContentType == Framed {
+		every = ctxFrames(h.FrameLength)
+	}
+	for i := 0; ; i++ {
+		var n int
+		var err error
+		if i%every == 0 { // about every 64 KiB of frames: the body is cancelled with the call
+			err = ctx.Err()
+		}
+		if err == nil {
+			n, err = d.Read(out[len(out):cap(out)])
+		}
 		out = out[:len(out)+n]
 		if err == io.EOF {
 			return out, h, nil

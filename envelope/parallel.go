@@ -1,8 +1,10 @@
 package envelope
 
 import (
+	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // minParallelBytes is the smallest plaintext whose frames Encrypt seals on
@@ -46,21 +48,35 @@ func (c *Client) workers(n, full, threshold int) int {
 // bytes each) to out. With several workers (the calling goroutine and
 // workers-1 others) each seals a contiguous run of frames straight into its
 // place in out (every regular frame has the same size), so the bytes are
-// those of the serial loop; all have finished when it returns. out has room for the frames (the caller sized it).
-func sealFrames(f *framer, out, plaintext []byte, fl, full, workers int) []byte {
+// those of the serial loop; all have finished when it returns. out has room
+// for the frames (the caller sized it). Every goroutine checks ctx about
+// every 64 KiB of frames (ctxFrames) and stops once it is done: the error
+// is then ctx.Err().
+func sealFrames(ctx context.Context, f *framer, out, plaintext []byte, fl, full, workers int) ([]byte, error) {
+	every := ctxFrames(fl)
 	if workers == 1 {
 		for i := range full {
+			if i%every == 0 {
+				if err := ctx.Err(); err != nil {
+					return out, err
+				}
+			}
 			out = f.seal(out, uint32(i)+1, false, plaintext[i*fl:(i+1)*fl])
 		}
-		return out
+		return out, nil
 	}
 	frameSize := fl + regularFrameOverhead
 	start := len(out)
 	body := out[start : start+full*frameSize]
 	per := (full + workers - 1) / workers
+	var stopped atomic.Bool
 	run := func(lo, hi int) {
 		fw := *f // its own IV and AAD scratch; the AEAD is read-only
 		for i := lo; i < hi; i++ {
+			if (i-lo)%every == 0 && (stopped.Load() || ctx.Err() != nil) {
+				stopped.Store(true)
+				return
+			}
 			off := i * frameSize
 			fw.seal(body[off:off], uint32(i)+1, false, plaintext[i*fl:(i+1)*fl])
 		}
@@ -76,5 +92,16 @@ func sealFrames(f *framer, out, plaintext []byte, fl, full, workers int) []byte 
 	}
 	run(0, per)
 	wg.Wait()
-	return out[:start+len(body)]
+	if stopped.Load() {
+		return out, ctx.Err()
+	}
+	return out[:start+len(body)], nil
+}
+
+// ctxFrames is how many frames of fl bytes the body loops seal or open
+// between two looks at the call's context: about 64 KiB of frames (at
+// least one), so that cancelling a large Encrypt or Decrypt stops it within
+// microseconds and looking costs nothing measurable.
+func ctxFrames(fl int) int {
+	return max(1, groupBytes/(fl+regularFrameOverhead))
 }

@@ -6,6 +6,7 @@ package envelope
 // EncryptAppend.
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"encoding/binary"
 	"hash"
@@ -114,14 +115,14 @@ func scanFrames(h *Header, body []byte, signed bool) (memFrames, error) {
 // frame. All of them have ended when openFrames returns; on failure
 // everything written past len(dst) is cleared and the error is ErrDecrypt.
 // The output grows once, to len(dst)+len(body), as in the serial path.
-func openFrames(d *Reader, dst, body []byte, m *memFrames, workers int) ([]byte, error) {
+func openFrames(ctx context.Context, d *Reader, dst, body []byte, m *memFrames, workers int) ([]byte, error) {
 	fl := d.frameLength
 	out := slices.Grow(dst, len(body)) // plaintext is never longer than the body
 	base := len(out)
 	pt := out[base : base+m.full*fl+m.finalN]
 	per := groupFrames(fl, m.full, workers)
 	groups := (m.full + per - 1) / per
-	var failed atomic.Bool
+	var failed, stopped atomic.Bool // a frame failed; ctx is done
 	var nextGroup atomic.Int64
 	open := func(fw *framer) {
 		for {
@@ -129,8 +130,12 @@ func openFrames(d *Reader, dst, body []byte, m *memFrames, workers int) ([]byte,
 			if g >= groups {
 				return
 			}
+			if ctx.Err() != nil {
+				stopped.Store(true)
+				return
+			}
 			for i := g * per; i < min(m.full, (g+1)*per); i++ {
-				if failed.Load() {
+				if failed.Load() || stopped.Load() {
 					return
 				}
 				fr := body[i*m.frameSize : (i+1)*m.frameSize]
@@ -158,19 +163,23 @@ func openFrames(d *Reader, dst, body []byte, m *memFrames, workers int) ([]byte,
 		}
 	}
 	fw := *d.f
-	if !failed.Load() {
+	if !failed.Load() && !stopped.Load() {
 		at := m.full * fl
 		if _, err := fw.open(pt[at:at], uint32(m.full)+1, true, m.finalIV, m.finalCT); err != nil {
 			failed.Store(true)
 		}
 	}
-	if !failed.Load() {
+	if !failed.Load() && !stopped.Load() {
 		open(&fw)
 	}
 	wg.Wait()
 	if failed.Load() {
 		clear(out[base:cap(out)])
 		return nil, ErrDecrypt
+	}
+	if stopped.Load() {
+		clear(out[base:cap(out)])
+		return nil, ctx.Err()
 	}
 	return out[:base+len(pt)], nil
 }
@@ -181,8 +190,9 @@ func openFrames(d *Reader, dst, body []byte, m *memFrames, workers int) ([]byte,
 // workers take groups from an atomic counter and report each on a channel).
 // It returns out extended by the frames; hh has hashed all of out[start:].
 // The bytes are those of the serial loop; all goroutines have ended when it
-// returns.
-func sealSigned(f *framer, out []byte, start int, plaintext []byte, fl, full, workers int, hh hash.Hash) []byte {
+// returns. A worker that finds ctx done before a group reports the groups
+// left unsealed, and the error is ctx.Err().
+func sealSigned(ctx context.Context, f *framer, out []byte, start int, plaintext []byte, fl, full, workers int, hh hash.Hash) ([]byte, error) {
 	hh.Write(out[start:])
 	frameSize := fl + regularFrameOverhead
 	base := len(out)
@@ -191,6 +201,7 @@ func sealSigned(f *framer, out []byte, start int, plaintext []byte, fl, full, wo
 	groups := (full + per - 1) / per
 	done := make(chan int, groups)
 	var nextGroup atomic.Int64
+	var stopped atomic.Bool // ctx is done: the groups left are reported unsealed
 	var wg sync.WaitGroup
 	for range max(1, workers-1) {
 		wg.Add(1)
@@ -202,6 +213,11 @@ func sealSigned(f *framer, out []byte, start int, plaintext []byte, fl, full, wo
 				if g >= groups {
 					return
 				}
+				if stopped.Load() || ctx.Err() != nil {
+					stopped.Store(true)
+					done <- g
+					continue
+				}
 				for i := g * per; i < min(full, (g+1)*per); i++ {
 					off := i * frameSize
 					fw.seal(body[off:off], uint32(i)+1, false, plaintext[i*fl:(i+1)*fl])
@@ -211,7 +227,7 @@ func sealSigned(f *framer, out []byte, start int, plaintext []byte, fl, full, wo
 		}()
 	}
 	ready := make([]bool, groups)
-	for g := 0; g < groups; {
+	for g := 0; g < groups && !stopped.Load(); { // the channel holds every group: workers never wait for it
 		if !ready[g] {
 			ready[<-done] = true
 			continue
@@ -220,7 +236,10 @@ func sealSigned(f *framer, out []byte, start int, plaintext []byte, fl, full, wo
 		g++
 	}
 	wg.Wait()
-	return out[:base+len(body)]
+	if stopped.Load() {
+		return out, ctx.Err()
+	}
+	return out[:base+len(body)], nil
 }
 
 // appendFooter signs what hh has hashed, a whole header and body, with

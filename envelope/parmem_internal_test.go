@@ -30,14 +30,16 @@ func TestSealSignedSameBytes(t *testing.T) {
 				pt[i] = byte(i * 31)
 			}
 			want := append([]byte("dst"), header...)
-			want = sealFrames(f, want, pt, fl, full, 1)
+			want, err = sealFrames(context.Background(), f, want, pt, fl, full, 1)
+			require.NoError(t, err)
 			wantSum := newSignatureHash()
 			wantSum.Write(want[3:])
 			for _, workers := range []int{2, 3, 8} {
 				out := make([]byte, 0, len(want))
 				out = append(append(out, "dst"...), header...)
 				hh := newSignatureHash()
-				got := sealSigned(f, out, 3, pt, fl, full, workers, hh)
+				got, err := sealSigned(context.Background(), f, out, 3, pt, fl, full, workers, hh)
+				require.NoError(t, err)
 				require.True(t, bytes.Equal(want, got), "frame %d, %d frames, %d workers: other bytes", fl, full, workers)
 				require.Equal(t, wantSum.Sum(nil), hh.Sum(nil), "frame %d, %d frames, %d workers: other hash", fl, full, workers)
 			}
@@ -91,7 +93,7 @@ func TestOpenFramesStopsPromptly(t *testing.T) {
 				frames, err := scanFrames(h, body, d.pub != nil)
 				require.NoError(t, err)
 				dst := make([]byte, 0, len(body))
-				out, err := openFrames(d, dst, body, &frames, workers)
+				out, err := openFrames(context.Background(), d, dst, body, &frames, workers)
 				assert.ErrorIs(t, err, ErrDecrypt)
 				assert.Nil(t, out)
 				assert.Equal(t, make([]byte, cap(dst)), dst[:cap(dst)], "frame %d bad, %d workers: output left", bad, workers)
@@ -157,7 +159,8 @@ func TestScanFramesHostile(t *testing.T) {
 	f, err := newFramer(bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, messageIDSize))
 	require.NoError(t, err)
 	const fl = 8
-	body := sealFrames(f, nil, make([]byte, 3*fl), fl, 3, 1)
+	body, err := sealFrames(context.Background(), f, nil, make([]byte, 3*fl), fl, 3, 1)
+	require.NoError(t, err)
 	body = f.seal(body, 4, true, make([]byte, 5))
 	h := &Header{Version: formatVersion, FrameLength: fl, ContentType: Framed}
 	m, err := scanFrames(h, body, false)

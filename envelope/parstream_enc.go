@@ -16,16 +16,24 @@ func (w *encWriter) startParallel() {
 	w.par = newFrameRing(w.f, w.workers, w.frameLength+regularFrameOverhead, false)
 }
 
-// writeParallel is Write once the stream is parallel.
+// writeParallel is Write once the stream is parallel. When dst fails, it
+// returns the count the serial path returns: the bytes of p up to the end
+// of the frame whose write failed (0 if that frame came from an earlier
+// Write), not all the bytes the ring took in.
 func (w *encWriter) writeParallel(p []byte) (int, error) {
 	r := w.par
 	fl := w.frameLength
 	n := 0
+	start := int64(w.seq-1)*int64(fl) + int64(w.fill) // p[0]'s offset in the stream's plaintext
+	failed := func(err error) (int, error) {
+		end := int64(w.failedSeq) * int64(fl) // where the failed frame ends
+		return int(min(int64(n), max(0, end-start))), err
+	}
 	borrowed := 0 // slots from the head up to the last one sealed from p
 	for len(p) > 0 {
 		if r.n == len(r.slots) { // w.fill is 0: a partial frame is never in flight
 			if err := w.retire(); err != nil {
-				return n, err
+				return failed(err)
 			}
 			borrowed = max(0, borrowed-1)
 		}
@@ -45,11 +53,11 @@ func (w *encWriter) writeParallel(p []byte) (int, error) {
 			w.fill = 0
 			s.src = nil
 		}
-		if w.seq == finalFrameMark-1 {
+		if w.seq == finalFrameMark { // as the serial path: no regular frame 2^32-1
 			// As the serial path: every frame before it is written.
 			s.src = nil
 			if err := w.drain(); err != nil {
-				return n, err
+				return failed(err)
 			}
 			return n, w.fail(fmt.Errorf("%w: more than 2^32-1 frames", ErrTooLarge))
 		}
@@ -63,7 +71,7 @@ func (w *encWriter) writeParallel(p []byte) (int, error) {
 	}
 	for ; borrowed > 0; borrowed-- {
 		if err := w.retire(); err != nil {
-			return n, err
+			return failed(err)
 		}
 	}
 	return n, nil
@@ -76,6 +84,7 @@ func (w *encWriter) retire() error {
 	r.wait(s)
 	r.pop()
 	if err := w.emit(s.buf); err != nil {
+		w.failedSeq = s.seq
 		return w.fail(err)
 	}
 	return nil

@@ -35,10 +35,12 @@ import (
 // 2·Concurrency·max(FrameLength+32, 64 KiB) bytes whatever the size (see
 // Options.Concurrency).
 //
-// Errors from dst stick: the frame whose write failed is the last one dst
-// is asked to take; the error is returned by the Write or Close that wrote
-// it and by every later Write and Close, frames in flight are dropped, and
-// the stream's plaintext is cleared.
+// Errors from dst stick (a dst that takes fewer bytes than it was given
+// without an error fails with io.ErrShortWrite, as in io.Copy, and a dst
+// that panics fails the stream before the panic goes on): the frame whose
+// write failed is the last one dst is asked to take; the error is returned
+// by the Write or Close that wrote it and by every later Write and Close,
+// frames in flight are dropped, and the stream's plaintext is cleared.
 func (c *Client) EncryptStream(ctx context.Context, dst io.Writer, encryptionContext map[string]string) (io.WriteCloser, error) {
 	m, err := c.encryptionMaterials(ctx, encryptionContext, -1)
 	if err != nil {
@@ -84,8 +86,12 @@ type encWriter struct {
 	parallelAfter int64
 	sealed        int64 // plaintext bytes sealed serially
 	par           *frameRing
-	fill          int // plaintext bytes of the frame being filled in par's next slot
+	fill          int    // plaintext bytes of the frame being filled in par's next slot
+	failedSeq     uint32 // the frame whose write to dst failed
 }
+
+// errDstPanicked is the error of an EncryptStream whose dst panicked.
+var errDstPanicked = errors.New("envelope: write: dst panicked")
 
 func (w *encWriter) String() string       { return "envelope.EncryptStream{redacted}" }
 func (w *encWriter) GoString() string     { return w.String() }
@@ -95,7 +101,33 @@ func (w *encWriter) emit(b []byte) error {
 	if w.hash != nil {
 		w.hash.Write(b)
 	}
-	if _, err := w.dst.Write(b); err != nil {
+	return w.write(b)
+}
+
+// write writes b to dst; an error sticks. A dst that takes fewer bytes than
+// it was given without an error fails with io.ErrShortWrite, as in io.Copy:
+// the message would otherwise lack bytes without anyone knowing. A dst that
+// panics fails the stream too (errDstPanicked sticks, the workers are
+// stopped and the slots cleared) before the panic goes on: a caller that
+// recovers gets an error from every later Write and Close instead of a
+// message missing a frame, and no worker reads its p any more.
+func (w *encWriter) write(b []byte) error {
+	panicked := true
+	defer func() {
+		if panicked {
+			w.err = errDstPanicked
+			if w.par != nil {
+				w.par.stop()
+				w.par.wipe()
+			}
+		}
+	}()
+	n, err := w.dst.Write(b)
+	panicked = false
+	if err == nil && n != len(b) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
 		w.err = fmt.Errorf("envelope: write: %w", err)
 		return w.err
 	}
@@ -134,7 +166,10 @@ func (w *encWriter) Write(p []byte) (int, error) {
 			}
 			frame = w.buf
 		}
-		if w.seq == finalFrameMark-1 {
+		// At most 2^32-1 frames, the final one numbered by their count
+		// (message-body.md, "Framed Data"): a regular frame 2^32-1 would
+		// leave no number for the final frame.
+		if w.seq == finalFrameMark {
 			w.err = fmt.Errorf("%w: more than 2^32-1 frames", ErrTooLarge)
 			return n, w.err
 		}
@@ -181,9 +216,8 @@ func (w *encWriter) Close() error {
 			w.err = err
 			return err
 		}
-		if _, err := w.dst.Write(footer); err != nil {
-			w.err = fmt.Errorf("envelope: write: %w", err)
-			return w.err
+		if err := w.write(footer); err != nil {
+			return err
 		}
 	}
 	w.f = nil
@@ -212,7 +246,12 @@ func (w *encWriter) Close() error {
 // WriteTo that needs it. After that (Concurrency 0 or above 1), Read and
 // WriteTo read up to the ring's 2·Concurrency groups of frames ahead of
 // what they released (see Options.Concurrency), on the caller's goroutine
-// (src is read there only), hashing them in order as they are read
+// (src is read there only): before returning a frame that verified, they
+// wait until src has filled the ring, ended or failed. So with a src whose
+// writer waits for the reader before it sends more (a request and its
+// response over one connection, a live feed), the parallel path blocks
+// where Concurrency 1 returns each frame as it arrives: use Concurrency 1
+// there. Frames are hashed in order as they are read
 // (signed suites); up to Concurrency goroutines open them in the Reader's
 // own slots, and their plaintext is released strictly in order, each
 // frame only once it verified. A frame that fails stops the stream: the
