@@ -57,6 +57,9 @@ func started(t *testing.T, f func()) int {
 // goroutine more than the doc's bound, or a threshold moved by one byte or
 // one frame, fails here although the bytes would be the same.
 func TestInMemoryGoroutineCounts(t *testing.T) {
+	if _, ok := goroutinesCreated(); !ok {
+		t.Skip("runtime/metrics has no /sched/goroutines-created:goroutines before Go 1.26")
+	}
 	forced := os.Getenv("AWSKIT_PARMEM_FORCE") != "" // thresholds lowered to 0: the size cases do not apply
 	k := kmstest.New()
 	keyARN := k.MustCreateKey()
@@ -146,6 +149,9 @@ func TestInMemoryGoroutineCounts(t *testing.T) {
 // goroutines it started are all alive at once, and their count is exact.
 func TestStreamGoroutinesAtMostConcurrency(t *testing.T) {
 	if _, ok := goroutinesCreated(); !ok {
+		t.Skip("runtime/metrics has no /sched/goroutines-created:goroutines before Go 1.26")
+	}
+	if _, ok := goroutinesCreated(); !ok {
 		t.Skip("runtime/metrics has no /sched/goroutines-created:goroutines (Go 1.26 or newer)")
 	}
 	defer envelope.SetParallelStreamAfter(0)()
@@ -219,6 +225,9 @@ func settle() {
 // buffer) or uses WriteTo. One P: the goroutines a call starts cannot run
 // before it returns, so each call's count is exact.
 func TestStreamGoesParallelAfter128KiB(t *testing.T) {
+	if _, ok := goroutinesCreated(); !ok {
+		t.Skip("runtime/metrics has no /sched/goroutines-created:goroutines before Go 1.26")
+	}
 	if _, ok := goroutinesCreated(); !ok {
 		t.Skip("runtime/metrics has no /sched/goroutines-created:goroutines (Go 1.26 or newer)")
 	}

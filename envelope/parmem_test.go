@@ -317,9 +317,9 @@ func TestParallelAllocsFixed(t *testing.T) {
 			// Concurrency 1): the same count, give or take one (ECDSA's
 			// randomness); 1 frame takes the serial one.
 			assert.InDelta(t, allocs[64], allocs[256], 1, "%v concurrency %d: Decrypt", suite, cc)
-			assert.LessOrEqual(t, allocs[256], allocs[1]+3*float64(cc), "%v concurrency %d: the goroutines cost more than 3 allocations each", suite, cc)
+			assert.LessOrEqual(t, allocs[256], allocs[1]+4*float64(cc), "%v concurrency %d: the goroutines cost more than 4 allocations each (3 on Go 1.26, 4 on Go 1.24)", suite, cc)
 			assert.InDelta(t, encAllocs[64], encAllocs[256], 2, "%v concurrency %d: EncryptAppend", suite, cc)
-			assert.LessOrEqual(t, encAllocs[256], encAllocs[1]+2+3*float64(cc), "%v concurrency %d: EncryptAppend's goroutines", suite, cc)
+			assert.LessOrEqual(t, encAllocs[256], encAllocs[1]+2+4*float64(cc), "%v concurrency %d: EncryptAppend's goroutines", suite, cc)
 		}
 	}
 }
