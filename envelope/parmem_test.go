@@ -318,7 +318,9 @@ func TestParallelAllocsFixed(t *testing.T) {
 			// randomness); 1 frame takes the serial one.
 			assert.InDelta(t, allocs[64], allocs[256], 1, "%v concurrency %d: Decrypt", suite, cc)
 			assert.LessOrEqual(t, allocs[256], allocs[1]+4*float64(cc), "%v concurrency %d: the goroutines cost more than 4 allocations each (3 on Go 1.26, 4 on Go 1.24)", suite, cc)
-			assert.InDelta(t, encAllocs[64], encAllocs[256], 2, "%v concurrency %d: EncryptAppend", suite, cc)
+			// ECDSA signing's retries vary by up to 3 allocations (Go 1.24); a
+			// per-frame allocation would add 192.
+			assert.InDelta(t, encAllocs[64], encAllocs[256], 4, "%v concurrency %d: EncryptAppend", suite, cc)
 			assert.LessOrEqual(t, encAllocs[256], encAllocs[1]+2+4*float64(cc), "%v concurrency %d: EncryptAppend's goroutines", suite, cc)
 		}
 	}
