@@ -150,10 +150,10 @@ func (r *frameRing) dispatch(s *frameSlot) {
 	}
 }
 
-// take removes the first queued job; if want is not nil, only when it is
-// want.
-func (r *frameRing) take(want *frameSlot) *frameSlot {
-	if r.qlen == 0 || (want != nil && r.queue[r.qhead] != want) {
+// take removes the first queued job, or returns nil when none is queued.
+// r.mu is held.
+func (r *frameRing) take() *frameSlot {
+	if r.qlen == 0 {
 		return nil
 	}
 	s := r.queue[r.qhead]
@@ -167,7 +167,7 @@ func (r *frameRing) take(want *frameSlot) *frameSlot {
 func (r *frameRing) worker() {
 	r.mu.Lock()
 	for {
-		s := r.take(nil)
+		s := r.take()
 		if s == nil {
 			r.running--
 			r.mu.Unlock()
@@ -221,7 +221,7 @@ func (r *frameRing) wait(s *frameSlot) {
 	}
 	r.mu.Lock()
 	for !s.done {
-		if job := r.take(nil); job != nil {
+		if job := r.take(); job != nil {
 			r.mu.Unlock()
 			r.run(job)
 			r.mu.Lock()
