@@ -70,3 +70,29 @@ func TestNonFramedLengthLimitIsInclusive(t *testing.T) {
 		assert.Equal(t, wantMalformed, errors.Is(err, envelope.ErrMalformed), "length %d: ErrMalformed (%v)", cl, err)
 	}
 }
+
+// Reading a non-framed stream in pieces smaller than its content costs no
+// allocation more than reading it whole: the content is opened in place,
+// over the ciphertext DecryptStream read, and handed out from there.
+func TestNonFramedStreamSmallReadsOpenInPlace(t *testing.T) {
+	pt := bytes.Repeat([]byte("s"), 100<<10)
+	msg := legacyMessage(t, 0x0078, 0, pt)
+	c := legacyClient(t)
+	ctx := context.Background()
+	read := func(piece int) float64 {
+		buf := make([]byte, piece)
+		return testing.AllocsPerRun(20, func() {
+			r, err := c.DecryptStream(ctx, bytes.NewReader(msg), nil)
+			require.NoError(t, err)
+			for {
+				if _, err := r.Read(buf); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+	whole, pieces := read(len(pt)), read(4096)
+	assert.Equal(t, whole, pieces, "allocations reading %d bytes whole and in 4 KiB pieces", len(pt))
+}
