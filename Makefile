@@ -105,7 +105,9 @@ $(BIN)/gremlins-$(GREMLINS_VERSION):
 # on 2 cores (MUTATION.md has the figures). AWSKIT_TESTDATA points the tests
 # at the shared vectors (they run in a copy under /tmp); the `mutation` build
 # tag and AWSKIT_QUICK=1 shrink the few long-running tests (MUTATION.md says
-# which). MUTATE_WORKERS=1 leaves a core free.
+# which). MUTATE_WORKERS=1 leaves a core free. MUTATE_DIFF=origin/main
+# instead mutates only the lines changed since that ref, over the whole
+# module, and prints the mutants that lived (minutes; report only).
 PKGS ?= ./arn ./backoff ./capacity ./envelope ./s3keys ./sigv4temp ./weighting
 mutate: $(BIN)/gremlins-$(GREMLINS_VERSION)
 	AWSKIT_TESTDATA=$(abspath $(CURDIR)/../shared/testdata) \
