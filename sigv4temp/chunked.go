@@ -195,6 +195,10 @@ func (cr *chunkReader) String() string { return "sigv4temp.chunkReader" }
 func (cr *chunkReader) Read(b []byte) (int, error) {
 	for cr.off == len(cr.buf) && !cr.done && cr.err == nil {
 		cr.err = cr.next()
+		if _, ok := cr.err.(*VerifyError); cr.err != nil && !ok {
+			// r.Body's own read error: wrapped, as Verify's errors are.
+			cr.err = &VerifyError{AccessKeyID: cr.akid, Err: cr.err, Reason: "reading the body"}
+		}
 	}
 	if cr.off < len(cr.buf) {
 		n := copy(b, cr.buf[cr.off:])

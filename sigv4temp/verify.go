@@ -21,9 +21,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-// Errors of the verifier. Every error Verify and Verified.Body return is a
-// *VerifyError whose Err is one of them (or the lookup's own error), so
-// errors.Is and errors.As both work.
+// Errors of the verifier. Every error Verify returns is a *VerifyError
+// whose Err is one of them, the lookup's own error or r.Body's read error,
+// so errors.Is and errors.As both work. So is every error a read from
+// Verified.Body returns, except io.EOF, and except for an unsigned payload,
+// whose Body is r.Body as is.
 var (
 	// ErrMissingAuth: the request carries neither an Authorization header
 	// nor a presigned query (X-Amz-Signature).
@@ -59,7 +61,8 @@ var (
 	ErrMalformedChunk = errors.New("sigv4temp: malformed aws-chunked body")
 )
 
-// VerifyError is the error of Verify and of reads from Verified.Body.
+// VerifyError is the error of Verify and of reads from Verified.Body
+// (io.EOF aside; see the Err* variables).
 // It never holds the secret key, the session token or the expected
 // signature.
 type VerifyError struct {
@@ -567,6 +570,9 @@ func (hr *hashReader) Read(b []byte) (int, error) {
 		}
 	}
 	if err != nil {
+		if err != io.EOF {
+			err = &VerifyError{AccessKeyID: hr.akid, Err: err, Reason: "reading the body"}
+		}
 		hr.err = err
 	}
 	return n, err
