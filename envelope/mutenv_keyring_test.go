@@ -6,6 +6,7 @@ package envelope_test
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
 	"math/big"
@@ -203,4 +204,24 @@ func TestRawRSAKeyringHalvesWithCache(t *testing.T) {
 	s := cache.Stats()
 	assert.Equal(t, uint64(1), s.EncryptHits)
 	assert.Equal(t, uint64(1), s.DecryptHits)
+}
+
+// A raw RSA keyring's provider info is its key name alone (the ESDK spec, raw-rsa-keyring.md: provider info = key name),
+// so the name may take the format's whole 65,535 bytes: such a keyring writes
+// messages that decrypt. One byte more is refused.
+func TestRawRSAKeyringNameAtTheLimit(t *testing.T) {
+	const maxU16 = 1<<16 - 1
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	name := strings.Repeat("r", maxU16)
+	kr, err := envelope.RawRSAKeyring("ns", name, envelope.RSAOAEPSHA256, &priv.PublicKey, priv)
+	require.NoError(t, err)
+	c, err := envelope.NewWithKeyring(kr)
+	require.NoError(t, err)
+	msg := roundTrip(t, c, c, []byte("at the limit"))
+	h, err := envelope.ParseHeader(msg)
+	require.NoError(t, err)
+	assert.Equal(t, name, h.DataKeys[0].ProviderInfo)
+	_, err = envelope.RawRSAKeyring("ns", name+"r", envelope.RSAOAEPSHA256, &priv.PublicKey, priv)
+	assert.ErrorIs(t, err, envelope.ErrInvalidInput)
 }

@@ -33,9 +33,13 @@ type rawAESKeyring struct {
 // The keyring keeps its own expanded copy of key: the caller may wipe key
 // after the call. As a generator it makes data keys from Options.Rand of the
 // Client. Errors match ErrInvalidInput: a key of another length, an empty
-// namespace or name, a namespace starting with "aws-kms" (reserved for KMS).
+// namespace or name, a namespace starting with "aws-kms" (reserved for KMS),
+// a namespace over 65,535 bytes or a name over 65,515 (the format's 16-bit
+// lengths; the provider info holds 20 bytes after the name).
 func RawAESKeyring(namespace, name string, key []byte) (Keyring, error) {
-	if err := checkRawNames(namespace, name); err != nil {
+	// The provider info is the name, then the tag length, IV length
+	// and IV (raw-aes-keyring.md): 20 bytes after the name.
+	if err := checkRawNames(namespace, name, maxU16-8-ivSize); err != nil {
 		return nil, err
 	}
 	switch len(key) {
@@ -59,14 +63,17 @@ func RawAESKeyring(namespace, name string, key []byte) (Keyring, error) {
 	return kr, nil
 }
 
-func checkRawNames(namespace, name string) error {
+// checkRawNames checks a raw keyring's namespace (the data key's provider
+// ID, at most 65,535 bytes) and key name, which takes at most maxName
+// bytes of the provider info's 65,535.
+func checkRawNames(namespace, name string, maxName int) error {
 	if namespace == "" || name == "" {
 		return fmt.Errorf("%w: a raw keyring needs a namespace and a name", ErrInvalidInput)
 	}
 	if strings.HasPrefix(namespace, providerAWSKMS) {
 		return fmt.Errorf("%w: key namespace %q: names starting with %q are reserved for KMS", ErrInvalidInput, namespace, providerAWSKMS)
 	}
-	if len(namespace) > maxU16 || len(name) > maxU16-8-ivSize {
+	if len(namespace) > maxU16 || len(name) > maxName {
 		return fmt.Errorf("%w: key namespace or name over the format's limit", ErrInvalidInput)
 	}
 	return nil

@@ -85,11 +85,12 @@ type rawRSAKeyring struct {
 // only private decrypts and, as the specification requires, cannot encrypt
 // (Encrypt fails with ErrInvalidInput). When both are given they must be
 // one pair. Errors match ErrInvalidInput: no key, mismatched keys, an
-// unknown padding, names as for RawAESKeyring, a public exponent crypto/rsa
+// unknown padding, names as for RawAESKeyring (but the key name may take
+// the provider info's whole 65,535 bytes), a public exponent crypto/rsa
 // refuses (even, under 3 or over 2^31-1), a modulus too small for the
 // padding to carry a 32-byte data key.
 func RawRSAKeyring(namespace, name string, padding RSAPadding, public *rsa.PublicKey, private *rsa.PrivateKey) (Keyring, error) {
-	if err := checkRawNames(namespace, name); err != nil {
+	if err := checkRawNames(namespace, name, maxU16); err != nil { // the provider info is the name
 		return nil, err
 	}
 	if padding < RSAPKCS1 || padding > RSAOAEPSHA512 {
