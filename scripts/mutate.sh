@@ -12,7 +12,9 @@
 # target, 1 otherwise (the summary says which and why).
 #
 # Environment: MUTATE_WORKERS (gremlins workers, default the CPU count),
-# MUTATE_TIMEOUT_COEFFICIENT (default 10: the machine may be loaded),
+# MUTATE_TIMEOUT_COEFFICIENT (a mutant's time limit in coverage runs: 5 by
+# default, about 3 times what a run takes with two workers on two cores;
+# every hanging mutant costs that much, so more only on a loaded machine),
 # MUTATE_DIFF (a git ref: instead of the packages, one run over the lines
 # changed since its merge base, printing the mutants that lived; report
 # only), and AWSKIT_TESTDATA (absolute: the tests run in a copy under /tmp).
@@ -78,7 +80,7 @@ for p in "$@"; do
 	(cd "$snap" && "$gremlins" unleash \
 		--workers "${MUTATE_WORKERS:-0}" \
 		--tags mutation \
-		--timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-10}" \
+		--timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-5}" \
 		-o "$out/$name.json" "$p"
 	) >"$out/$name.log" 2>&1 || status=$?
 	secs=$(($(date +%s) - start))
