@@ -12,9 +12,9 @@ STATICCHECK_CHECKS  := inherit,ST1000,ST1016,ST1020,ST1021,ST1022
 # The oldest Go that go.mod declares, fetched as a toolchain module.
 COMPAT_GO := go1.24.0
 
-.PHONY: test deps vet unit unit386 heavy interop bench fuzz tour fmt-check tidy-check lint compat mutate ci
+.PHONY: test deps vet scripts unit unit386 heavy interop bench fuzz tour fmt-check tidy-check lint compat mutate ci
 
-test: deps vet unit unit386 heavy interop
+test: deps vet scripts unit unit386 heavy interop
 
 # Test peers from Debian's packages: botocore (the independent SigV4 signer
 # sigv4temp is compared with), run with /usr/bin/python3. Installed when missing.
@@ -27,6 +27,10 @@ deps:
 
 vet:
 	$(GO) vet ./...
+
+# The make mutate script's verdicts, against a stand-in for gremlins.
+scripts:
+	sh scripts/mutate_test.sh
 
 unit:
 	$(GO) test -race -count=1 ./...
