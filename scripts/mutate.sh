@@ -28,6 +28,8 @@ case $gremlins in /*) ;; */*) gremlins=$(pwd)/$gremlins ;; esac
 mkdir -p "$out"
 
 gitdir=$(git rev-parse --absolute-git-dir 2>/dev/null || true)
+# What the snapshot holds, for the summary.
+rev="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ', with uncommitted changes')"
 snap=$(mktemp -d "${TMPDIR:-/tmp}/awskit-mutate.XXXXXX")
 trap 'rm -rf "$snap"' EXIT INT TERM
 # Tracked and untracked (not ignored) files as they are now; a tracked file
@@ -110,6 +112,6 @@ for p in "$@"; do
 done
 
 echo
-echo "== mutation testing summary ($(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ', with uncommitted changes'))"
+echo "== mutation testing summary ($rev)"
 printf '%s' "$summary"
 exit "$failed"
