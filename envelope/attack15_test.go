@@ -61,10 +61,6 @@ func (w *shortWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// liarWriter reports n bytes written whatever it was given.
-type liarWriter struct{ n int }
-
-func (w liarWriter) Write(p []byte) (int, error) { return w.n, nil }
 
 // within runs f and fails the test if it does not return within d (a
 // deadlock or an endless loop); the goroutine is left behind in that case.
@@ -113,7 +109,7 @@ func TestAttack15WriteToShortWrite(t *testing.T) {
 			d, err = c.DecryptStream(context.Background(), bytes.NewReader(msg), nil)
 			require.NoError(t, err)
 			require.NotPanics(t, func() {
-				within(t, 5*time.Second, func() { n, err = d.WriteTo(liarWriter{lie}) })
+				within(t, 5*time.Second, func() { n, err = d.WriteTo(countErrWriter{n: lie}) })
 			})
 			assert.Error(t, err, "concurrency %d, writer says %d", conc, lie)
 			assert.Zero(t, n, "concurrency %d, writer says %d", conc, lie)

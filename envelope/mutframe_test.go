@@ -14,7 +14,8 @@ import (
 	"github.com/awskit/awskit/envelope"
 )
 
-// countErrWriter reports count n and err, whatever it is given.
+// countErrWriter reports count n and err (nil: none), whatever it is given:
+// a writer that lies about its count.
 type countErrWriter struct {
 	n   int
 	err error

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// failingBody returns the first n bytes of b, then err.
+// failingBody reads r, then returns err where r would end (io.EOF).
 type failingBody struct {
 	r   io.Reader
 	err error
