@@ -61,7 +61,6 @@ func (w *shortWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-
 // within runs f and fails the test if it does not return within d (a
 // deadlock or an endless loop); the goroutine is left behind in that case.
 func within(t *testing.T, d time.Duration, f func()) {
